@@ -1,0 +1,36 @@
+"""The harness's one error hierarchy; only the CLI turns these into exit codes.
+
+    HarnessError
+     ├── ConfigError   bad input: an experiment file, a CLI flag, an API body   (exit 2)
+     ├── InfraError    the machinery failed: a process, a port, a container     (exit 3)
+     │    └── ProxyError   the fault proxy refused or failed a call
+     └── LoadError     the load generator could not run                         (exit 3)
+
+Messages name the place (file, key, proxy) and the reason, on one line.
+"""
+
+from __future__ import annotations
+
+
+class HarnessError(Exception):
+    """Base of every error the harness raises on purpose."""
+
+    exit_code = 3
+
+
+class ConfigError(HarnessError):
+    """Bad input from the user; the message names the place and the fix."""
+
+    exit_code = 2
+
+
+class InfraError(HarnessError):
+    """A runtime, process, port or container could not be brought to the wanted state."""
+
+
+class ProxyError(InfraError):
+    """The fault proxy's API answered with an error or not at all."""
+
+
+class LoadError(HarnessError):
+    """The load generator could not start or stream its records."""

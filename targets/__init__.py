@@ -1,0 +1,1 @@
+"""The mock bank: core-banking (two data centres), payments, clearing and the mobile API."""

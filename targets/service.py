@@ -1,0 +1,142 @@
+"""What every mock-bank service shares: the app skeleton, request ids, admin auth and serving.
+
+- Every request gets an `X-Request-Id` (taken from the caller or made here), bound into the
+  structlog context and echoed in the response; `outbound_headers()` forwards it (and the
+  remaining deadline, `X-Deadline`, as absolute epoch seconds) on every hop.
+- `/admin/...` routes depend on `require_admin`: header `X-Admin-Token` must match the token.
+- Errors never leak a stack trace or an internal address: unhandled ones become
+  `{"error": "internal_error", "request_id": ...}` with status 500.
+This module must not know about any particular service's domain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextvars
+import os
+import secrets
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+
+import structlog
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+
+from harness.logs import configure_logging
+from targets.profiles import Profile, profile_from_env
+
+REQUEST_ID = contextvars.ContextVar[str]("request_id", default="")
+DEADLINE = contextvars.ContextVar[float | None]("deadline", default=None)
+
+log = structlog.get_logger()
+
+
+def outbound_headers(profile: Profile) -> dict[str, str]:
+    """Headers for a call to another service: request id, and the deadline when propagated."""
+    headers = {"X-Request-Id": REQUEST_ID.get() or secrets.token_hex(8)}
+    deadline = DEADLINE.get()
+    if profile.propagate_deadline and deadline is not None:
+        headers["X-Deadline"] = f"{deadline:.3f}"
+    return headers
+
+
+def remaining_s(default: float | None) -> float | None:
+    """Seconds left before this request's deadline, or `default` when it has none."""
+    deadline = DEADLINE.get()
+    if deadline is None:
+        return default
+    left = max(0.0, deadline - time.time())
+    return left if default is None else min(left, default)
+
+
+def create_app(service: str, admin_token: str) -> FastAPI:
+    """A FastAPI app with request-id/deadline middleware, admin auth state and /health/live."""
+    app = FastAPI(title=service, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.service = service
+    app.state.admin_token = admin_token
+
+    @app.middleware("http")
+    async def bind_request(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("x-request-id") or secrets.token_hex(8)
+        REQUEST_ID.set(request_id)
+        raw_deadline = request.headers.get("x-deadline")
+        try:
+            DEADLINE.set(float(raw_deadline) if raw_deadline else None)
+        except ValueError:
+            DEADLINE.set(None)
+        structlog.contextvars.bind_contextvars(request_id=request_id, service=service)
+        try:
+            response = await call_next(request)
+        except Exception:
+            log.exception("unhandled_error", path=request.url.path)
+            response = JSONResponse(
+                {"error": "internal_error", "request_id": request_id}, status_code=500
+            )
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+        response.headers["X-Request-Id"] = request_id
+        return response
+
+    @app.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "up", "service": service}
+
+    return app
+
+
+def require_admin(request: Request) -> None:
+    """FastAPI dependency guarding `/admin/...`: 401 unless X-Admin-Token matches."""
+    given = request.headers.get("x-admin-token", "")
+    if not secrets.compare_digest(given, request.app.state.admin_token):
+        raise HTTPException(status_code=401, detail="admin token missing or wrong")
+
+
+def base_parser(service: str, description: str) -> argparse.ArgumentParser:
+    """Flags every service takes; each also reads an environment variable."""
+    parser = argparse.ArgumentParser(prog=f"python -m targets.{service}", description=description)
+    parser.add_argument("--host", default=os.environ.get("BANK_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BANK_PORT", "8000")))
+    parser.add_argument("--profile", default=None, help="hardened | fragile (env BANK_PROFILE)")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KNOB=VALUE", help="override one knob"
+    )
+    parser.add_argument(
+        "--admin-token", default=os.environ.get("BANK_ADMIN_TOKEN", "chaos-admin"),
+        help="token for /admin routes (env BANK_ADMIN_TOKEN)",
+    )
+    parser.add_argument("--log-level", default=os.environ.get("BANK_LOG_LEVEL", "warning"))
+    return parser
+
+
+def parse_profile(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Profile:
+    """The profile asked for on the command line; a bad one is a one-line usage error."""
+    try:
+        return profile_from_env(args.profile, args.set)
+    except ValueError as exc:
+        parser.error(str(exc))
+        raise  # unreachable: parser.error exits
+
+
+def serve(app: FastAPI, host: str, port: int, log_level: str = "warning") -> None:
+    """Run `app` with uvicorn (uvloop when installed) until SIGINT/SIGTERM."""
+    import uvicorn
+
+    configure_logging(log_level, json=True, stream=sys.stderr)
+    uvicorn.run(
+        app, host=host, port=port, log_level=log_level, access_log=False,
+        loop="auto", timeout_graceful_shutdown=2,
+    )
+
+
+def run_main(
+    build: Callable[[argparse.Namespace, Profile], FastAPI],
+    parser: argparse.ArgumentParser,
+    argv: Sequence[str] | None = None,
+) -> None:
+    """Parse flags, build the app and serve it: the body of every `targets.<service>.__main__`."""
+    args = parser.parse_args(argv)
+    profile = parse_profile(args, parser)
+    serve(build(args, profile), args.host, args.port, args.log_level)
