@@ -1,0 +1,1 @@
+"""Customer load: Locust journeys, the child-process runner and the record format."""

@@ -1,0 +1,54 @@
+"""The load record format: one `Sample` per customer request, streamed as JSON lines.
+
+The load process writes these to `<run dir>/load.jsonl` while it runs; metrics and invariant
+checkers read them back afterwards, so a stored run can be re-checked offline.
+
+Timing follows the open model: `t_s` is when the request was *due* (epoch seconds), and
+`latency_ms` runs from that moment, so a stalled bank cannot hide latency by slowing the
+arrival of requests (coordinated omission). A request that was due but never sent because
+every user was busy is recorded with `served=False`: that is unserved demand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Literal
+
+Outcome = Literal["ok", "failed", "unknown"]
+"""ok: the bank answered as wanted; failed: it definitely did not; unknown: a timeout or cut
+connection, the effect may or may not have happened (Jepsen's :info)."""
+
+JOURNEYS = ("login", "balance", "movements", "transfer", "bill_payment")
+
+
+@dataclass(frozen=True)
+class Sample:
+    t_s: float
+    journey: str
+    status: int
+    latency_ms: float
+    outcome: Outcome
+    customer: str = ""
+    served: bool = True
+    detail: str = ""
+    transfer_id: str | None = None
+    idempotency_key: str | None = None
+    payment_status: str | None = None
+    amount: str | None = None
+
+
+def write_sample(stream: IO[str], sample: Sample) -> None:
+    """Append one sample as a JSON line (the caller flushes)."""
+    stream.write(json.dumps(asdict(sample), separators=(",", ":")) + "\n")
+
+
+def read_samples(path: Path) -> Iterator[Sample]:
+    """Samples from a JSON-lines file; a torn last line (killed writer) is skipped."""
+    with path.open(encoding="utf-8") as stream:
+        for line in stream:
+            if not line.endswith("\n"):
+                break
+            yield Sample(**json.loads(line))
