@@ -1,0 +1,38 @@
+"""The fault protocol and the context faults act on.
+
+A fault is one kind of breakage with its undo: `inject` breaks, `heal` restores, `describe`
+says what it does in one line for the timeline. `heal` must be safe to call when `inject`
+failed half-way or never ran, and safe to call twice: the engine heals every injected fault
+on the way out, whatever happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from harness.bankadmin import BankAdmin
+from harness.proxies import ProxyControl
+from harness.runtime.base import Runtime
+from harness.topology import Placement
+
+
+@dataclass
+class FaultContext:
+    """What faults act on. `placement.active_dc` changes when traffic moves between DCs."""
+
+    runtime: Runtime
+    proxies: ProxyControl
+    admin: BankAdmin
+    placement: Placement
+    notes: list[str] = field(default_factory=list)
+
+
+class Fault(Protocol):
+    kind: str
+
+    def inject(self, ctx: FaultContext) -> None: ...
+
+    def heal(self, ctx: FaultContext) -> None: ...
+
+    def describe(self) -> str: ...

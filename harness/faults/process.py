@@ -1,0 +1,68 @@
+"""Process faults: `crash` (kill -9), `freeze` (SIGSTOP / pause), `restart`, `isolate`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.faults.base import FaultContext
+
+
+@dataclass(frozen=True)
+class Crash:
+    service: str
+    kind: str = "crash"
+
+    def inject(self, ctx: FaultContext) -> None:
+        ctx.runtime.crash(self.service)
+
+    def heal(self, ctx: FaultContext) -> None:
+        if not ctx.runtime.running(self.service):
+            ctx.runtime.restart(self.service)
+
+    def describe(self) -> str:
+        return f"crash {self.service} (kill -9)"
+
+
+@dataclass(frozen=True)
+class Freeze:
+    service: str
+    kind: str = "freeze"
+
+    def inject(self, ctx: FaultContext) -> None:
+        ctx.runtime.freeze(self.service)
+
+    def heal(self, ctx: FaultContext) -> None:
+        ctx.runtime.thaw(self.service)
+
+    def describe(self) -> str:
+        return f"freeze {self.service} (process paused, sockets open)"
+
+
+@dataclass(frozen=True)
+class Restart:
+    service: str
+    kind: str = "restart"
+
+    def inject(self, ctx: FaultContext) -> None:
+        ctx.runtime.restart(self.service)
+
+    def heal(self, ctx: FaultContext) -> None:
+        """Nothing to undo."""
+
+    def describe(self) -> str:
+        return f"restart {self.service}"
+
+
+@dataclass(frozen=True)
+class Isolate:
+    service: str
+    kind: str = "isolate"
+
+    def inject(self, ctx: FaultContext) -> None:
+        ctx.runtime.isolate(self.service)
+
+    def heal(self, ctx: FaultContext) -> None:
+        ctx.runtime.reconnect(self.service)
+
+    def describe(self) -> str:
+        return f"cut {self.service} off the network"

@@ -1,0 +1,50 @@
+"""`toxic`: add a Toxiproxy toxic to a link; heal removes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.errors import ProxyError
+from harness.faults.base import FaultContext
+from harness.proxies import ToxicSpec
+
+
+@dataclass(frozen=True)
+class ToxicFault:
+    link: str
+    toxic: ToxicSpec
+    kind: str = "toxic"
+
+    @property
+    def toxic_name(self) -> str:
+        return self.toxic.name or f"{self.toxic.type}_{self.toxic.stream}"
+
+    def inject(self, ctx: FaultContext) -> None:
+        ctx.proxies.add_toxic(self.link, self.toxic)
+
+    def heal(self, ctx: FaultContext) -> None:
+        try:
+            ctx.proxies.remove_toxic(self.link, self.toxic_name)
+        except ProxyError:
+            pass  # already gone (removed by an action, or never added)
+
+    def describe(self) -> str:
+        attrs = ", ".join(f"{k}={v}" for k, v in self.toxic.attributes.items())
+        return (f"{self.toxic.type} toxic on {self.link} ({self.toxic.stream}"
+                f"{', ' + attrs if attrs else ''}, toxicity {self.toxic.toxicity:g})")
+
+
+@dataclass(frozen=True)
+class ToxicRemoval:
+    link: str
+    name: str
+    kind: str = "toxic_remove"
+
+    def inject(self, ctx: FaultContext) -> None:
+        ctx.proxies.remove_toxic(self.link, self.name)
+
+    def heal(self, ctx: FaultContext) -> None:
+        """Nothing to undo: removing a toxic is itself a repair."""
+
+    def describe(self) -> str:
+        return f"remove toxic {self.name} from {self.link}"

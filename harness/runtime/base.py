@@ -1,0 +1,54 @@
+"""What every runtime offers the engine and the faults: a bank that can be started, broken and stopped.
+
+A runtime owns processes or containers; the fault proxy it starts (or attaches to) is driven
+only through its HTTP API (`harness.proxies.ProxyControl`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from harness.topology import Placement
+
+
+@dataclass(frozen=True)
+class BankConfig:
+    """What to start: resilience profile (+ knob overrides), seed, customers, where to write."""
+
+    run_id: str
+    run_dir: Path
+    profile: str = "hardened"
+    overrides: tuple[str, ...] = ()
+    seed: int = 1
+    customers: int = 50
+    admin_token: str = "chaos-admin"
+    toxiproxy_url: str | None = None
+    proxy_server: str = "builtin"
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class Runtime(Protocol):
+    """Contract: `start` returns only when every service is healthy and seeded; `stop` never
+    raises and leaves no process, container, network or toxic behind."""
+
+    name: str
+
+    def start(self, config: BankConfig) -> Placement: ...
+
+    def stop(self) -> list[str]: ...
+
+    def running(self, service: str) -> bool: ...
+
+    def crash(self, service: str) -> None: ...
+
+    def freeze(self, service: str) -> None: ...
+
+    def thaw(self, service: str) -> None: ...
+
+    def restart(self, service: str) -> None: ...
+
+    def isolate(self, service: str) -> None: ...
+
+    def reconnect(self, service: str) -> None: ...

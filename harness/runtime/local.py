@@ -1,0 +1,192 @@
+"""The local runtime: the fault proxy and every bank service as processes on 127.0.0.1.
+
+Start order: fault proxy -> one proxy per link (listen on a free port, upstream = the service
+behind the link) -> services (each told to dial the proxies, never each other) -> health ->
+seed. `stop` heals every proxy, then stops every process it started; it never raises.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import structlog
+
+from harness.errors import InfraError
+from harness.proxies import ProxyControl
+from harness.runtime.base import BankConfig
+from harness.runtime.ports import free_ports, http_ok, read_listen_line, wait_until
+from harness.runtime.processes import ProcessGroup, python_module
+from harness.topology import LINKS, SERVICES, Endpoint, Placement
+
+log = structlog.get_logger()
+
+HOST = "127.0.0.1"
+SEED_BALANCE = "1000.00"
+
+
+def service_argv(name: str, placement: Placement, config: BankConfig, state_dir: Path) -> list[str]:
+    """Command line of service `name`, wired to the proxies of `placement`."""
+    endpoint = placement.services[name]
+    common = [
+        "--host", endpoint.host, "--port", str(endpoint.port), "--profile", config.profile,
+        "--admin-token", config.admin_token, "--log-level", "info", "--seed", str(config.seed),
+    ]
+    for item in config.overrides:
+        common += ["--set", item]
+    if name.startswith("core-"):
+        dc = name.removeprefix("core-")
+        role = "primary" if dc == placement.active_dc else "standby"
+        return [*python_module("targets.core_banking", *common), "--dc", dc, "--role", role,
+                "--db", str(state_dir / f"{name}.sqlite"),
+                "--replica-url", placement.via("core-replication")]
+    if name == "payments":
+        return [*python_module("targets.payments", *common),
+                "--core-url", placement.via("payments-core"),
+                "--clearing-url", placement.via("payments-clearing"),
+                "--db", str(state_dir / "payments.sqlite")]
+    if name == "mobile-api":
+        return [*python_module("targets.mobile_api", *common),
+                "--core-url", placement.via("mobile-core"),
+                "--payments-url", placement.via("mobile-payments"),
+                "--customers", str(config.customers)]
+    return list(python_module("targets.clearing", *common))
+
+
+class LocalRuntime:
+    """Every service a process on loopback; process faults are signals."""
+
+    name = "local"
+
+    def __init__(self) -> None:
+        self.group: ProcessGroup | None = None
+        self.control: ProxyControl | None = None
+        self.placement: Placement | None = None
+        self._external_proxy = False
+
+    def start(self, config: BankConfig) -> Placement:
+        self.group = ProcessGroup(config.run_id, env=dict(config.extra_env))
+        logs, state = config.run_dir / "logs", config.run_dir / "state"
+        state.mkdir(parents=True, exist_ok=True)
+        api = self._start_fault_proxy(config, logs)
+        self.control = ProxyControl(api)
+        ports = free_ports(len(SERVICES))
+        services = {s.name: Endpoint(HOST, port) for s, port in zip(SERVICES, ports, strict=True)}
+        planned = Placement(services, {}, api)
+        proxies = {lk.name: self._create_proxy(lk.name, planned) for lk in LINKS}
+        self.placement = Placement(services, proxies, api)
+        for svc in SERVICES:
+            argv = service_argv(svc.name, self.placement, config, state)
+            self.group.start(svc.name, argv, logs / f"{svc.name}.log")
+        for svc in SERVICES:
+            self._wait_healthy(svc.name)
+        self._seed(config)
+        return self.placement
+
+    def _start_fault_proxy(self, config: BankConfig, logs: Path) -> Endpoint:
+        assert self.group is not None
+        if config.toxiproxy_url:
+            from harness.proxy_server import attach
+
+            self._external_proxy = True
+            return attach(config.toxiproxy_url)
+        if config.proxy_server == "toxiproxy-server":
+            from harness.proxy_server import start_fault_proxy
+
+            handle = start_fault_proxy("toxiproxy-server", HOST, 0, config.seed, logs / "faultproxy.log")
+            self._toxiproxy_handle = handle
+            return handle.api
+        log_path = logs / "faultproxy.log"
+        child = self.group.start(
+            "faultproxy",
+            python_module("harness.faultproxy", "--host", HOST, "--port", "0", "--seed", str(config.seed)),
+            log_path,
+        )
+        wait_until("fault proxy", lambda: read_listen_line(log_path) is not None, 15, child.alive)
+        host, port = read_listen_line(log_path) or (HOST, 0)
+        return Endpoint(host, port)
+
+    def _create_proxy(self, name: str, planned: Placement) -> Endpoint:
+        assert self.control is not None
+        if self._external_proxy and any(p.name == name for p in self.control.list()):
+            self.control.delete(name)
+        info = self.control.create(name, f"{HOST}:0", planned.upstream(name).address)
+        host, _, port = info.listen.rpartition(":")
+        return Endpoint(host.strip("[]") or HOST, int(port))
+
+    def _wait_healthy(self, name: str, timeout_s: float = 30.0) -> None:
+        assert self.group is not None and self.placement is not None
+        child = self.group.get(name)
+        url = f"{self.placement.services[name].url}/health/live"
+        wait_until(f"service {name}", http_ok(url), timeout_s, child.alive)
+
+    def _seed(self, config: BankConfig) -> None:
+        assert self.placement is not None
+        core = self.placement.services[f"core-{self.placement.active_dc}"]
+        try:
+            response = httpx.post(
+                f"{core.url}/admin/seed",
+                json={"customers": config.customers, "balance": SEED_BALANCE, "currency": "PEN"},
+                headers={"X-Admin-Token": config.admin_token}, timeout=30,
+            )
+        except httpx.HTTPError as exc:
+            raise InfraError(f"seeding core-{self.placement.active_dc} failed: {exc}") from exc
+        if not response.is_success:
+            raise InfraError(f"seeding core failed: HTTP {response.status_code} {response.text[:200]}")
+
+    # -- process faults -------------------------------------------------------------------
+    def _group(self) -> ProcessGroup:
+        if self.group is None:
+            raise InfraError("the local runtime is not started")
+        return self.group
+
+    def running(self, service: str) -> bool:
+        return self._group().get(service).alive()
+
+    def crash(self, service: str) -> None:
+        self._group().kill(service)
+
+    def freeze(self, service: str) -> None:
+        self._group().freeze(service)
+
+    def thaw(self, service: str) -> None:
+        self._group().thaw(service)
+
+    def restart(self, service: str) -> None:
+        self._group().restart(service)
+        self._wait_healthy(service)
+
+    def isolate(self, service: str) -> None:
+        self._set_links(service, enabled=False)
+
+    def reconnect(self, service: str) -> None:
+        self._set_links(service, enabled=True)
+
+    def _set_links(self, service: str, *, enabled: bool) -> None:
+        assert self.control is not None and self.placement is not None
+        for name in link_names_touching(service, self.placement):
+            self.control.set_enabled(name, enabled)
+
+    def stop(self) -> list[str]:
+        """Heal the proxies and stop every process; returns what could not be cleaned."""
+        problems: list[str] = []
+        if self.control is not None:
+            try:
+                problems += self.control.heal()
+                if self._external_proxy:
+                    for lk in LINKS:
+                        self.control.delete(lk.name)
+            except Exception as exc:  # noqa: BLE001 - stop must never raise
+                problems.append(f"fault proxy: {exc}")
+        handle = getattr(self, "_toxiproxy_handle", None)
+        if handle is not None:
+            handle.stop()
+        if self.group is not None:
+            problems += [f"process {name} would not stop" for name in self.group.stop_all()]
+        return problems
+
+
+def link_names_touching(service: str, placement: Placement) -> list[str]:
+    """Links whose client or server is `service` (what isolating it cuts)."""
+    return [lk.name for lk in LINKS if service in (lk.client, placement.server_of(lk.name))]
+

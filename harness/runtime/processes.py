@@ -1,0 +1,179 @@
+"""Child processes of a run: started, signalled and stopped by PID, and found again after a crash.
+
+Every child gets `BANK_CHAOS_RUN=<run id>` in its environment. That marker is how
+`harness doctor` finds processes a killed harness left behind (by scanning /proc, then
+signalling each PID it found), so nothing depends on the harness surviving.
+This module must not know what the processes are; the runtime does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+
+from harness.errors import InfraError
+
+RUN_MARKER = "BANK_CHAOS_RUN"
+
+log = structlog.get_logger()
+
+
+@dataclass
+class Child:
+    name: str
+    argv: tuple[str, ...]
+    log_path: Path
+    popen: subprocess.Popen[bytes]
+    frozen: bool = False
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+
+@dataclass
+class ProcessGroup:
+    """The processes one run started, by name."""
+
+    run_id: str
+    env: Mapping[str, str] = field(default_factory=dict)
+    children: dict[str, Child] = field(default_factory=dict)
+
+    def start(self, name: str, argv: Sequence[str], log_path: Path) -> Child:
+        """Start `argv` with its output in `log_path`; the child ignores terminal Ctrl-C."""
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **self.env, RUN_MARKER: self.run_id, "PYTHONUNBUFFERED": "1"}
+        with log_path.open("ab") as out:
+            popen = subprocess.Popen(  # noqa: S603 - argv is built by the runtime
+                list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=env, start_new_session=True,
+            )
+        child = Child(name, tuple(argv), log_path, popen)
+        self.children[name] = child
+        log.debug("process_started", name=name, pid=child.pid)
+        return child
+
+    def get(self, name: str) -> Child:
+        if name not in self.children:
+            raise InfraError(f"no process named {name!r}; running: {', '.join(self.children)}")
+        return self.children[name]
+
+    def kill(self, name: str) -> None:
+        """SIGKILL `name` (a crash) and reap it."""
+        child = self.get(name)
+        if child.frozen:
+            self.thaw(name)
+        if child.alive():
+            os.kill(child.pid, signal.SIGKILL)
+        child.popen.wait(timeout=10)
+
+    def freeze(self, name: str) -> None:
+        """SIGSTOP `name`: the process hangs with its sockets open (a gray failure)."""
+        child = self.get(name)
+        if child.alive():
+            os.kill(child.pid, signal.SIGSTOP)
+            child.frozen = True
+
+    def thaw(self, name: str) -> None:
+        child = self.get(name)
+        if child.alive() and child.frozen:
+            os.kill(child.pid, signal.SIGCONT)
+        child.frozen = False
+
+    def restart(self, name: str) -> Child:
+        """Start `name` again with the same command line (after a crash or a stop)."""
+        old = self.get(name)
+        if old.alive():
+            self.stop_one(name)
+        return self.start(name, old.argv, old.log_path)
+
+    def stop_one(self, name: str, timeout_s: float = 5.0) -> None:
+        child = self.get(name)
+        if child.frozen:
+            self.thaw(name)
+        terminate(child.popen, timeout_s)
+
+    def stop_all(self, timeout_s: float = 5.0) -> list[str]:
+        """Stop every child (SIGTERM, then SIGKILL); returns the names that would not die."""
+        for child in self.children.values():
+            if child.frozen:
+                self.thaw(child.name)
+            if child.alive():
+                child.popen.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout_s
+        stubborn: list[str] = []
+        for child in self.children.values():
+            try:
+                child.popen.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.popen.kill()
+                try:
+                    child.popen.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    stubborn.append(child.name)
+        return stubborn
+
+
+def terminate(popen: subprocess.Popen[bytes], timeout_s: float = 5.0) -> None:
+    """SIGTERM, wait, then SIGKILL one process."""
+    if popen.poll() is None:
+        popen.send_signal(signal.SIGTERM)
+        try:
+            popen.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            popen.wait(timeout=5)
+
+
+def python_module(module: str, *args: str) -> tuple[str, ...]:
+    """argv that runs `python -m module args` with this interpreter."""
+    return (sys.executable, "-m", module, *args)
+
+
+@dataclass(frozen=True)
+class Leftover:
+    pid: int
+    run_id: str
+    cmdline: str
+
+
+def find_leftovers(exclude_run: str | None = None) -> list[Leftover]:
+    """Processes carrying the run marker (from any run but `exclude_run`), found in /proc."""
+    found: list[Leftover] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        prefix = f"{RUN_MARKER}=".encode()
+        for item in environ:
+            if item.startswith(prefix):
+                run_id = item[len(prefix):].decode(errors="replace")
+                if run_id != exclude_run:
+                    found.append(Leftover(int(entry.name), run_id, cmdline.strip()))
+                break
+    return found
+
+
+def kill_leftovers(leftovers: Sequence[Leftover]) -> None:
+    """SIGCONT then SIGKILL each leftover PID (frozen ones must be thawed to die cleanly)."""
+    for item in leftovers:
+        for sig in (signal.SIGCONT, signal.SIGKILL):
+            try:
+                os.kill(item.pid, sig)
+            except ProcessLookupError:
+                break
