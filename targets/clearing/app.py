@@ -1,0 +1,128 @@
+"""HTTP face of the scheme mock: pacs.008, pacs.028, admin config/export, flags and health.
+
+A pacs.008 is answered after the processing time (the sender waits, as on a real scheme);
+the outcome is recorded at receipt, so a sender that hangs up cannot change it.
+This module must not decide outcomes itself: `scheme.Scheme` does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import random
+import time
+from datetime import UTC, datetime
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from targets.clearing.scheme import Pacs008, Scheme, SchemeAnswer, SchemeConfig
+from targets.flags import install_flags
+from targets.profiles import Profile
+from targets.service import create_app, require_admin
+
+
+class Pacs008Body(BaseModel):
+    """A credit transfer; `expires_at_s` is the sender's acceptance deadline (epoch s)."""
+
+    msg_id: str = Field(min_length=1, max_length=64)
+    end_to_end_id: str = Field(min_length=1, max_length=64)
+    debtor_account: str
+    creditor: str
+    amount: str
+    currency: str = "PEN"
+    expires_at_s: float | None = None
+
+
+class Pacs028Body(BaseModel):
+    """A status inquiry for one end-to-end id."""
+
+    end_to_end_id: str = Field(min_length=1, max_length=64)
+
+
+class ConfigBody(BaseModel):
+    """POST /admin/config: only the given fields change."""
+
+    processing_ms: int | None = Field(default=None, ge=0, le=600_000)
+    reject_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+def answer_json(answer: SchemeAnswer) -> dict[str, object]:
+    """The wire shape of a scheme answer."""
+    body: dict[str, object] = {
+        "end_to_end_id": answer.end_to_end_id,
+        "status": answer.status,
+        "reason_code": answer.reason_code,
+    }
+    if answer.msg_id is not None:
+        body["msg_id"] = answer.msg_id
+    return body
+
+
+def export_json(scheme: Scheme) -> dict[str, object]:
+    """Every distinct message with its status now, in arrival order."""
+    rows = []
+    for message in scheme.messages():
+        status, reason = scheme.status_of(message)
+        t = message.transfer
+        rows.append({
+            "msg_id": t.msg_id, "end_to_end_id": t.end_to_end_id,
+            "debtor_account": t.debtor_account, "creditor": t.creditor,
+            "amount": t.amount, "currency": t.currency, "status": status,
+            "reason_code": reason, "received_at": _iso(message.received_at_s),
+            "received_at_s": message.received_at_s, "duplicate": message.duplicate,
+            "receipts": message.receipts,
+        })
+    return {"config": dataclasses.asdict(scheme.config), "messages": rows}
+
+
+async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A malformed body: 422 with the contract's error shape, naming the bad fields."""
+    fields = ", ".join(".".join(map(str, e["loc"][1:])) or "body" for e in exc.errors())
+    return JSONResponse(
+        {"error": "invalid_request", "detail": f"invalid or missing fields: {fields}"},
+        status_code=422,
+    )
+
+
+def build_app(config: SchemeConfig, seed: int, admin_token: str, profile: Profile) -> FastAPI:
+    """The clearing FastAPI app around a fresh in-memory scheme."""
+    app = create_app("clearing", admin_token)
+    scheme = Scheme(config, random.Random(seed), time.time)
+    app.state.scheme = scheme
+    install_flags(app, random.Random(seed + 1), profile.retry_after_s)
+    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
+
+    @app.get("/health/ready")
+    async def ready() -> dict[str, str]:
+        return {"status": "ready"}
+
+    @app.post("/v1/pacs008")
+    async def pacs008(body: Pacs008Body) -> dict[str, object]:
+        first = scheme.receive(Pacs008(**body.model_dump()))
+        if first.settles_at_s is not None:
+            await asyncio.sleep(max(0.0, first.settles_at_s - time.time()))
+        return answer_json(scheme.outcome(body.msg_id))
+
+    @app.post("/v1/pacs028")
+    async def pacs028(body: Pacs028Body) -> dict[str, object]:
+        return answer_json(scheme.inquire(body.end_to_end_id))
+
+    @app.post("/admin/config", dependencies=[Depends(require_admin)])
+    async def configure(body: ConfigBody, request: Request) -> dict[str, object]:
+        changes = {k: v for k, v in body.model_dump().items() if v is not None}
+        scheme.config = dataclasses.replace(scheme.config, **changes)
+        return dataclasses.asdict(scheme.config)
+
+    @app.get("/admin/export", dependencies=[Depends(require_admin)])
+    async def export() -> dict[str, object]:
+        return export_json(scheme)
+
+    return app
+
+
+def _iso(epoch_s: float) -> str:
+    moment = datetime.fromtimestamp(epoch_s, tz=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
