@@ -15,16 +15,12 @@ class ToxicFault:
     toxic: ToxicSpec
     kind: str = "toxic"
 
-    @property
-    def toxic_name(self) -> str:
-        return self.toxic.name or f"{self.toxic.type}_{self.toxic.stream}"
-
     def inject(self, ctx: FaultContext) -> None:
         ctx.proxies.add_toxic(self.link, self.toxic)
 
     def heal(self, ctx: FaultContext) -> None:
         try:
-            ctx.proxies.remove_toxic(self.link, self.toxic_name)
+            ctx.proxies.remove_toxic(self.link, self.toxic.effective_name)
         except ProxyError:
             pass  # already gone (removed by an action, or never added)
 

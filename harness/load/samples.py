@@ -39,6 +39,11 @@ class Sample:
     payment_status: str | None = None
     amount: str | None = None
 
+    @classmethod
+    def from_json(cls, line: str) -> Sample:
+        """A sample from one JSON line written by `write_sample`."""
+        return cls(**json.loads(line))
+
 
 def write_sample(stream: IO[str], sample: Sample) -> None:
     """Append one sample as a JSON line (the caller flushes)."""
@@ -51,4 +56,4 @@ def read_samples(path: Path) -> Iterator[Sample]:
         for line in stream:
             if not line.endswith("\n"):
                 break
-            yield Sample(**json.loads(line))
+            yield Sample.from_json(line)

@@ -111,8 +111,7 @@ class LocalRuntime:
         if self._external_proxy and any(p.name == name for p in self.control.list()):
             self.control.delete(name)
         info = self.control.create(name, f"{HOST}:0", planned.upstream(name).address)
-        host, _, port = info.listen.rpartition(":")
-        return Endpoint(host.strip("[]") or HOST, int(port))
+        return info.listen_endpoint
 
     def _wait_healthy(self, name: str, timeout_s: float = 30.0) -> None:
         assert self.group is not None and self.placement is not None

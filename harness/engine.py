@@ -1,0 +1,204 @@
+"""Runs one experiment against one profile: up -> load -> timeline -> heal -> export -> down.
+
+The engine writes everything a run observed into its run folder *before* any analysis
+(`run.json`, `load.jsonl`, `exports/*.json`, `logs/`), so `harness report RUN_DIR` can re-check a
+stored run offline. Whatever happens (normal end, abort condition, Ctrl-C, SIGTERM, a crash of
+the harness's own code), the `finally` heals every fault, stops the load and stops the bank.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import structlog
+
+from harness import __version__
+from harness.bankadmin import BankAdmin
+from harness.errors import ConfigError
+from harness.exports import collect_exports, settle_payments
+from harness.faults import FaultContext, build_fault
+from harness.load.process import LoadConfig, LoadProcess
+from harness.progress import AbortWatch, Progress
+from harness.proxies import ProxyControl
+from harness.runtime import make_runtime
+from harness.runtime.base import BankConfig
+from harness.spec.model import Experiment
+from harness.spec.schedule import Schedule
+from harness.timeline import Scheduled, Timeline
+
+log = structlog.get_logger()
+
+
+class Interrupted(Exception):  # noqa: N818 - it names the event, like KeyboardInterrupt
+    """SIGTERM or SIGINT arrived during a run."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    profile: str
+    time_scale: float = 1.0
+    seed: int = 1
+    runtime: str = "local"
+    toxiproxy_url: str | None = None
+    out_dir: Path = Path("reports")
+    progress: bool = False
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """Turn SIGTERM/SIGINT into `Interrupted` for the body; restore handlers after."""
+
+    def raise_interrupted(signum: int, _frame: FrameType | None) -> None:
+        raise Interrupted(signal.Signals(signum).name)
+
+    previous = {s: signal.signal(s, raise_interrupted) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def signals_ignored() -> Iterator[None]:
+    """Let cleanup finish: a second Ctrl-C must not leave faults behind."""
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def overrides_for(experiment: Experiment, profile: str) -> tuple[str, ...]:
+    """The profile's knob overrides from the experiment file, as `knob=value` items."""
+    values = experiment.profiles[profile].overrides
+    return tuple(f"{k}={'none' if v is None else v}" for k, v in values.items())
+
+
+def new_run_id(experiment: str, profile: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{experiment}-{profile}-{os.getpid()}"
+
+
+def run_experiment(experiment: Experiment, source: Path, options: RunOptions) -> Path:
+    """Run `experiment` with `options`; returns the run folder. Raises HarnessError subclasses."""
+    if options.profile not in experiment.profiles:
+        valid = ", ".join(experiment.profiles)
+        raise ConfigError(f"{source}: profile {options.profile!r} is not in this experiment; valid: {valid}")
+    schedule = experiment.schedule(options.time_scale)
+    run_id = new_run_id(experiment.name, options.profile)
+    run_dir = options.out_dir / "runs" / run_id
+    (run_dir / "exports").mkdir(parents=True)
+    structlog.contextvars.bind_contextvars(run_id=run_id)
+    record: dict[str, Any] = {
+        "run_id": run_id, "experiment": experiment.name, "source": str(source),
+        "profile": options.profile, "seed": options.seed, "time_scale": options.time_scale,
+        "runtime": options.runtime, "harness_version": __version__, "status": "started",
+        "overrides": list(overrides_for(experiment, options.profile)),
+        "started_at": datetime.now(UTC).isoformat(),
+    }
+    _write_json(run_dir / "run.json", record)
+    runtime = make_runtime(options.runtime)
+    config = BankConfig(
+        run_id=run_id, run_dir=run_dir, profile=options.profile,
+        overrides=overrides_for(experiment, options.profile), seed=options.seed,
+        customers=experiment.load.customers, toxiproxy_url=options.toxiproxy_url,
+    )
+    timeline: Timeline | None = None
+    load: LoadProcess | None = None
+    t0 = time.time()
+    try:
+        with signals_interrupt():
+            placement = runtime.start(config)
+            ctx = FaultContext(runtime, ProxyControl(placement.proxy_api),
+                               BankAdmin(placement, config.admin_token), placement)
+            timeline = Timeline(_scheduled(schedule), ctx)
+            load = LoadProcess.start(_load_config(experiment, placement.edge_url, schedule, options),
+                                     run_dir / "load.jsonl")
+            t0 = time.time()
+            record.update(t0=t0, schedule=_schedule_json(schedule), status="running")
+            _write_json(run_dir / "run.json", record)
+            watch = AbortWatch(experiment.abort, run_dir / "load.jsonl", t0)
+            progress = Progress(schedule, watch, enabled=options.progress)
+            reason = timeline.run(t0, schedule.total_s, should_abort=progress.tick)
+            progress.close()
+            record["abort_reason"] = reason
+            load.stop()
+            record["unhealed"] = timeline.heal_all(t0)
+            settle_payments(ctx.admin, timeout_s=10.0)
+            collect_exports(ctx.admin, ctx.placement, run_dir / "exports")
+            record.update(status="aborted" if reason else "completed", active_dc=ctx.placement.active_dc)
+    except Interrupted as exc:
+        record.update(status="interrupted", error=f"interrupted by {exc}")
+        raise
+    except Exception as exc:
+        record.update(status="error", error=f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        with signals_ignored():
+            _tear_down(timeline, load, runtime, t0, record)
+            record["ended_at"] = datetime.now(UTC).isoformat()
+            if timeline is not None:
+                record["timeline"] = [asdict(e) for e in timeline.events]
+                record["notes"] = timeline.ctx.notes
+            _write_json(run_dir / "run.json", record)
+            structlog.contextvars.unbind_contextvars("run_id")
+    return run_dir
+
+
+def _tear_down(timeline: Timeline | None, load: LoadProcess | None, runtime: Any, t0: float,
+               record: dict[str, Any]) -> None:
+    problems: list[str] = []
+    if load is not None:
+        try:
+            load.stop()
+        except Exception as exc:  # noqa: BLE001 - teardown collects, never raises
+            problems.append(f"load: {exc}")
+    if timeline is not None:
+        problems += [f"not healed: {d}" for d in timeline.heal_all(t0)]
+    problems += runtime.stop()
+    if problems:
+        record["teardown_problems"] = problems
+        log.warning("teardown_problems", problems=problems)
+
+
+def _scheduled(schedule: Schedule) -> list[Scheduled]:
+    return [Scheduled(a.offset_s, build_fault(a.action), a.duration_s) for a in schedule.actions]
+
+
+def _load_config(experiment: Experiment, edge_url: str, schedule: Schedule,
+                 options: RunOptions) -> LoadConfig:
+    spec = experiment.load
+    return LoadConfig(
+        edge_url=edge_url, rate_per_s=spec.rate_per_s, users=spec.users,
+        duration_s=schedule.total_s, mix=tuple(spec.mix.items()), customers=spec.customers,
+        client_timeout_s=spec.client_timeout_s, seed=options.seed,
+    )
+
+
+def _schedule_json(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "total_s": schedule.total_s,
+        "phases": [asdict(p) for p in schedule.phases],
+        "actions": [{"index": a.index, "offset_s": a.offset_s, "duration_s": a.duration_s,
+                     "kind": a.action.action, "description": build_fault(a.action).describe()}
+                    for a in schedule.actions],
+    }
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str))
+    tmp.replace(path)
+
