@@ -1,0 +1,168 @@
+"""The CLI's commands; each returns an exit code and raises HarnessError for the CLI to map."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from harness.analysis import RunOutcome, analyse_run
+from harness.cli import EXIT_EXPECTATION, EXIT_INFRA, EXIT_INPUT, EXIT_OK, experiment_files, wait_forever
+from harness.engine import Interrupted, RunOptions, new_run_id, run_experiment
+from harness.errors import ConfigError, HarnessError
+from harness.runtime import make_runtime
+from harness.runtime.base import BankConfig
+from harness.runtime.processes import find_leftovers, kill_leftovers
+from harness.spec.loader import load_experiment, validate_files
+from harness.suite import SuiteEntry, print_table, write_suite
+
+
+def _validate_or_raise(files: list[Path]) -> None:
+    problems = validate_files(files)
+    if problems:
+        raise ConfigError("\n".join(str(p) for p in problems))
+
+
+def _run_one(path: Path, profile: str, args: argparse.Namespace) -> RunOutcome | None:
+    experiment = load_experiment(path)
+    seed = args.seed if args.seed is not None else (experiment.seed or 1)
+    options = RunOptions(profile=profile, time_scale=args.time_scale, seed=seed,
+                         runtime=args.runtime, toxiproxy_url=args.toxiproxy_url,
+                         out_dir=args.out, progress=sys.stderr.isatty())
+    print(f"▶ {experiment.name} [{profile}] scale {args.time_scale:g} seed {seed}", file=sys.stderr)
+    run_dir = run_experiment(experiment, path, options)
+    outcome = analyse_run(run_dir)
+    print(outcome.line(), file=sys.stderr)
+    return outcome
+
+
+def _profiles(path: Path, args: argparse.Namespace) -> list[str]:
+    experiment = load_experiment(path)
+    chosen = args.profile or list(experiment.profiles)
+    for name in chosen:
+        if name not in experiment.profiles:
+            raise ConfigError(f"{path}: --profile {name!r} is not in this experiment; "
+                              f"valid: {', '.join(experiment.profiles)}")
+    return chosen
+
+
+def _run_many(files: list[Path], args: argparse.Namespace) -> tuple[list[SuiteEntry], bool]:
+    _validate_or_raise(files)
+    if args.time_scale <= 0:
+        raise ConfigError(f"--time-scale must be above 0, not {args.time_scale:g}")
+    entries: list[SuiteEntry] = []
+    infra_failed = False
+    for path in files:
+        for profile in _profiles(path, args):
+            try:
+                outcome = _run_one(path, profile, args)
+            except Interrupted:
+                raise KeyboardInterrupt from None
+            except HarnessError as exc:
+                if exc.exit_code == EXIT_INPUT:
+                    raise
+                print(f"✖ {path.stem} [{profile}]: {exc}", file=sys.stderr)
+                infra_failed, outcome = True, None
+            entries.append(SuiteEntry.of(path, profile, outcome))
+    return entries, infra_failed
+
+
+def _exit_for(entries: list[SuiteEntry], infra_failed: bool) -> int:
+    if infra_failed:
+        return EXIT_INFRA
+    return EXIT_OK if all(e.matched for e in entries) else EXIT_EXPECTATION
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    entries, infra_failed = _run_many(experiment_files([args.file]), args)
+    return _exit_for(entries, infra_failed)
+
+
+def cmd_suite(args: argparse.Namespace) -> int:
+    started = time.time()
+    entries, infra_failed = _run_many(experiment_files(args.files), args)
+    path = write_suite(args.out, entries, started, args)
+    print_table(entries)
+    print(f"suite: {path}", file=sys.stderr)
+    return _exit_for(entries, infra_failed)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for path in experiment_files(args.files):
+        experiment = load_experiment(path)
+        expects = ", ".join(f"{p}={e.verdict}" for p, e in experiment.profiles.items())
+        print(f"{path}\t{experiment.name}\t{experiment.title}\t{expects}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems = validate_files(args.files)
+    for problem in problems:
+        print(problem)
+    if problems:
+        return EXIT_INPUT
+    print(f"{len(args.files)} experiment file(s) valid")
+    return EXIT_OK
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    run_id = "up-" + new_run_id("bank", args.profile)
+    run_dir = args.out / "runs" / run_id
+    runtime = make_runtime(args.runtime)
+    try:
+        placement = runtime.start(BankConfig(run_id, run_dir, args.profile, seed=args.seed,
+                                             customers=args.customers))
+        print(json.dumps({
+            "edge_url": placement.edge_url, "fault_proxy_api": placement.proxy_api.url,
+            "services": {k: v.url for k, v in placement.services.items()},
+            "proxies": {k: v.address for k, v in placement.proxies.items()},
+            "admin_token": "chaos-admin", "logs": str(run_dir / "logs"),
+        }, indent=2))
+        print("bank is up; Ctrl-C (or `harness down`) stops it", file=sys.stderr)
+        wait_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.stop()
+    return EXIT_OK
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    return _clean(only_up=True)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    return _clean(only_up=False)
+
+
+def _clean(only_up: bool) -> int:
+    leftovers = [p for p in find_leftovers() if p.run_id.startswith("up-") or not only_up]
+    for item in leftovers:
+        print(f"stopping pid {item.pid} (run {item.run_id}): {item.cmdline[:100]}")
+    kill_leftovers(leftovers)
+    from harness.runtime.docker_cleanup import remove_docker_leftovers
+
+    removed = remove_docker_leftovers(only_up=only_up)
+    for line in removed:
+        print(line)
+    if not leftovers and not removed:
+        print("nothing left behind")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if not (args.run_dir / "run.json").is_file():
+        raise ConfigError(f"{args.run_dir}: not a run folder (no run.json)")
+    outcome = analyse_run(args.run_dir)
+    print(outcome.line())
+    return EXIT_OK
+
+
+def cmd_images(args: argparse.Namespace) -> int:
+    from harness.runtime.images import build_images
+
+    for line in build_images(base_image=args.base_image):
+        print(line)
+    return EXIT_OK
