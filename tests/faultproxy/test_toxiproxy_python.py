@@ -70,7 +70,7 @@ def echo() -> Iterator[str]:
     tcp.daemon_threads = True
     threading.Thread(target=tcp.serve_forever, args=(0.05,), daemon=True).start()
     try:
-        yield "127.0.0.1:%d" % tcp.server_address[1]
+        yield f"127.0.0.1:{tcp.server_address[1]}"
     finally:
         tcp.shutdown()
         tcp.server_close()
@@ -159,7 +159,7 @@ def test_destroy_and_destroy_all(server: Toxiproxy, echo: str) -> None:
     assert not accepts(address) and server.get_proxy("payments-clearing") is None
     with pytest.raises(NotFound, match="proxy not found"):
         proxy.destroy()
-    again = server.create(echo, "payments-clearing", listen="%s:%d" % address)
+    again = server.create(echo, "payments-clearing", listen=f"{address[0]}:{address[1]}")
     assert endpoint(again) == address and accepts(address)
     for name in ("a", "b", "c"):
         server.create(echo, name)
