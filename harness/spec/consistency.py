@@ -1,0 +1,100 @@
+"""Checks across fields of an experiment that no single field can make on its own.
+
+Each finding is (field path, reason). Checked: every timeline step has an `at` that falls
+inside the run and ends before it; nested faults carry no time of their own; a removed toxic
+was added earlier on that link; invariants are not repeated; profile knob overrides exist and
+parse; every check a failing profile cites (`because`) is declared by the experiment.
+Pure: takes a parsed experiment, returns findings, raises nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from harness.spec.actions import MigrateAction, ToxicAction, ToxicRemoveAction, duration_of
+from harness.spec.base import PathPart, suggestion
+from harness.spec.schedule import phase_windows, resolve
+from targets.profiles import load_profile
+
+if TYPE_CHECKING:
+    from harness.spec.model import Experiment
+
+Finding = tuple[tuple[PathPart, ...], str]
+
+
+def find_inconsistencies(experiment: Experiment) -> list[Finding]:
+    """Every cross-field problem of `experiment`, in file order."""
+    return [
+        *_timeline_findings(experiment),
+        *_invariant_findings(experiment),
+        *_profile_findings(experiment),
+    ]
+
+
+def _timeline_findings(experiment: Experiment) -> Iterator[Finding]:
+    windows = phase_windows(experiment.phases.lengths_s)
+    total_s = windows[-1].end_s
+    added: list[tuple[float, str, str]] = []
+    for index, step in enumerate(experiment.timeline):
+        if step.at is None:
+            yield ("timeline", index, "at"), "missing 'at': when the action happens ('fault+5s')"
+            continue
+        offset_s = resolve(step.at, windows)
+        if not 0 <= offset_s < total_s:
+            yield ("timeline", index, "at"), (
+                f"'{step.at}' is {offset_s:g}s from the start, outside the run [0s, {total_s:g}s)"
+            )
+            continue
+        duration_s = duration_of(step)
+        if duration_s is not None and offset_s + duration_s > total_s:
+            yield ("timeline", index, "duration"), (
+                f"ends at {offset_s + duration_s:g}s, after the run ends at {total_s:g}s"
+            )
+        if isinstance(step, MigrateAction) and step.fault_during is not None:
+            nested = step.fault_during
+            for key in ("at", "duration"):
+                if getattr(nested, key) is not None:
+                    yield ("timeline", index, "fault_during", key), (
+                        f"a fault during the switch lasts as long as the switch; remove '{key}'"
+                    )
+        if isinstance(step, ToxicAction):
+            added.append((offset_s, step.link, step.toxic.resolved_name))
+        if isinstance(step, ToxicRemoveAction):
+            names = [n for t, lk, n in added if lk == step.link and t <= offset_s]
+            if step.name not in names:
+                yield ("timeline", index, "name"), (
+                    f"no toxic {step.name!r} added on {step.link} before this step"
+                    f"{suggestion(step.name, names)}"
+                )
+
+
+def _invariant_findings(experiment: Experiment) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for index, name in enumerate(experiment.invariants):
+        if name in seen:
+            yield ("invariants", index), f"invariant {name!r} is listed twice"
+        seen.add(name)
+
+
+def _knob_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "none" if value is None else str(value)
+
+
+def _profile_findings(experiment: Experiment) -> Iterator[Finding]:
+    declared = experiment.check_ids()
+    for profile, expectation in experiment.profiles.items():
+        for knob, value in expectation.overrides.items():
+            try:
+                load_profile(profile, {knob: _knob_text(value)})
+            except ValueError as exc:
+                yield ("profiles", profile, "set", knob), str(exc)
+        for index, check in enumerate(expectation.because):
+            if check not in declared:
+                valid = ", ".join(sorted(declared)) or "none: declare slo, recovery or invariants"
+                yield ("profiles", profile, "because", index), (
+                    f"check {check!r} is not declared by this experiment"
+                    f"{suggestion(check, declared)}; declared: {valid}"
+                )

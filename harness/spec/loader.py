@@ -1,0 +1,117 @@
+"""Read experiment files: from a path to a validated `Experiment`, or to a list of problems.
+
+Every kind of bad input (missing or unreadable file, not YAML, empty, not a mapping, duplicate
+keys, wrong types, unknown keys or names, bad durations or marks, times outside the run) comes
+back as `Problem`s naming the file, the field path and the line; `load_experiment` raises them
+in one `ExperimentFileError` (a `ConfigError`). No other exception escapes for bad input.
+This module must not run an experiment or touch anything but the files it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from harness.errors import ConfigError
+from harness.spec.model import Experiment
+from harness.spec.problems import Problem, format_path, problems_from_validation
+from harness.spec.source import Source, parse_source
+
+MAX_FILE_BYTES = 1_000_000
+"""An experiment is a page of YAML; anything far larger is a mistake (or an attack)."""
+
+
+class ExperimentFileError(ConfigError):
+    """An experiment file is not valid; `problems` lists every problem found, one per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+def _read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Problem(name, "", None, f"larger than {MAX_FILE_BYTES} bytes")]
+        return path.read_text(encoding="utf-8"), []
+    except FileNotFoundError:
+        return None, [Problem(name, "", None, "no such file")]
+    except IsADirectoryError:
+        return None, [Problem(name, "", None, "is a directory, not an experiment file")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, "", None, f"not UTF-8 text (byte {exc.start})")]
+    except OSError as exc:
+        return None, [Problem(name, "", None, f"cannot read: {exc.strerror or exc}")]
+
+
+def _parse(text: str, name: str) -> tuple[Source | None, list[Problem]]:
+    try:
+        source = parse_source(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        return None, [Problem(name, "", line, f"not valid YAML: {detail}")]
+    except (yaml.YAMLError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        return None, [Problem(name, "", None, f"not valid YAML: {reason}")]
+    problems = [
+        Problem(name, format_path(d.path), d.line, f"duplicate key (first at line {d.first_line})")
+        for d in source.duplicates
+    ]
+    return source, problems
+
+
+def _validate(source: Source, name: str, stem: str) -> tuple[Experiment | None, list[Problem]]:
+    if source.data is None:
+        return None, [Problem(name, "", 1, "file is empty; an experiment is a YAML mapping")]
+    try:
+        experiment = Experiment.model_validate(source.data)
+    except ValidationError as exc:
+        return None, problems_from_validation(name, source, exc)
+    if experiment.name != stem:
+        reason = f"{experiment.name!r} differs from the file name; rename one to match {stem!r}"
+        return None, [Problem(name, "name", source.line_of(("name",)), reason)]
+    return experiment, []
+
+
+def check_file(path: str | Path) -> tuple[Experiment | None, list[Problem]]:
+    """The experiment in `path` if it is valid, and every problem found otherwise."""
+    file = Path(path)
+    name = str(path)
+    text, problems = _read_text(file, name)
+    if text is None:
+        return None, problems
+    source, problems = _parse(text, name)
+    if source is None:
+        return None, problems
+    experiment, invalid = _validate(source, name, file.stem)
+    problems = sorted([*problems, *invalid], key=lambda p: p.line or 0)
+    return (experiment if not problems else None), problems
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """The experiment in `path`; any problem raises `ExperimentFileError` listing them all."""
+    experiment, problems = check_file(path)
+    if experiment is None:
+        raise ExperimentFileError(problems)
+    return experiment
+
+
+def validate_files(paths: Iterable[str | Path]) -> list[Problem]:
+    """Every problem in every file (empty when all are valid), plus names used twice."""
+    problems: list[Problem] = []
+    owners: dict[str, str] = {}
+    for path in paths:
+        experiment, found = check_file(path)
+        problems.extend(found)
+        if experiment is None:
+            continue
+        if experiment.name in owners:
+            reason = f"name {experiment.name!r} is also used by {owners[experiment.name]}"
+            problems.append(Problem(str(path), "name", None, reason))
+        owners.setdefault(experiment.name, str(path))
+    return problems
