@@ -1,0 +1,51 @@
+"""The invariant table: names, unknown names, and crashing checkers."""
+
+from collections.abc import Sequence
+
+import pytest
+
+from harness.bankstate import BankState
+from harness.errors import ConfigError
+from harness.invariants import INVARIANTS, InvariantResult, checker_named, run_invariants
+from harness.load.samples import Sample
+from tests.invariants.bank import Story, transfer_sample
+
+
+def test_registry_has_every_invariant() -> None:
+    """The six invariants are registered under their module names."""
+    assert set(INVARIANTS) == {
+        "money_conserved",
+        "no_negative_balances",
+        "exactly_once",
+        "acknowledged_durable",
+        "payments_reconciled",
+        "no_status_flip",
+    }
+
+
+def test_unknown_name_lists_valid_ones() -> None:
+    """An unknown invariant name is a ConfigError naming the valid ones."""
+    with pytest.raises(
+        ConfigError,
+        match="'money_kept' is unknown; valid invariants: acknowledged_durable, exactly_once",
+    ):
+        checker_named("money_kept")
+    with pytest.raises(ConfigError):
+        run_invariants(["money_conserved", "nope"], Story().state(), [])
+
+
+def test_crashing_checker_gives_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checker that raises becomes unknown with the exception; the others still run."""
+
+    def broken(state: BankState, samples: Sequence[Sample]) -> InvariantResult:
+        raise KeyError("ACC-0009")
+
+    monkeypatch.setitem(INVARIANTS, "money_conserved", broken)  # type: ignore[arg-type]
+    story = Story()
+    story.transfer("T1", 1, 2, 100)
+    results = run_invariants(
+        ["money_conserved", "acknowledged_durable"], story.state(), [transfer_sample("T1", 1.0)]
+    )
+    assert results[0].status == "unknown"
+    assert "crashed: KeyError" in results[0].summary
+    assert results[1].status == "ok"
