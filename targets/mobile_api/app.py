@@ -1,0 +1,131 @@
+"""Builds the mobile API: its parts, its routes, its middleware and its background probe.
+
+`build_app` wires `MobileState` for one profile: seeded customers, the two upstreams (through the
+`mobile-core` and `mobile-payments` proxy URLs), the status board, load shedding. While it runs,
+a background task probes core-banking's and payments' `/health/ready` every `PROBE_INTERVAL_S`
+(only when the status page detects incidents automatically) so that an idle edge still notices.
+
+This module holds no request logic (see `api.py`, `auth_api.py`, `admin.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import httpx
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from targets.flags import install_flags
+from targets.mobile_api import admin, api, auth_api
+from targets.mobile_api.auth import Directory, LoginCounters, seeded_customer_ids, seeded_password
+from targets.mobile_api.balances import BalanceCache
+from targets.mobile_api.errors import install_error_handlers
+from targets.mobile_api.sessions import SessionStore
+from targets.mobile_api.shedding import LoadShedder
+from targets.mobile_api.state import MobileState
+from targets.mobile_api.status import CORE, PAYMENTS, FailureDetector, StatusBoard
+from targets.mobile_api.upstream import Upstream
+from targets.profiles import Profile
+from targets.service import create_app
+
+PROBE_INTERVAL_S = 0.5
+MAX_CONNECTIONS = 256
+
+
+@dataclass(frozen=True)
+class EdgeConfig:
+    """Where the dependencies are and what to seed."""
+
+    core_url: str
+    payments_url: str
+    customers: int = 100
+    seed: int = 0
+    admin_token: str = "chaos-admin"
+
+
+def build_state(
+    config: EdgeConfig, profile: Profile, client: httpx.AsyncClient,
+    clock: Callable[[], float] = time.time,
+) -> MobileState:
+    """All the parts of one mobile API, customers seeded."""
+    directory = Directory(profile.login_max_failures, profile.password_min_length, clock)
+    for customer_id in seeded_customer_ids(config.customers):
+        directory.enrol(customer_id, seeded_password(customer_id))
+    detector = FailureDetector(detect_after_s=profile.status_detect_after_s)
+    board = StatusBoard(profile.status_auto_incident, detector, clock)
+    return MobileState(
+        profile=profile,
+        directory=directory,
+        sessions=SessionStore(profile.access_token_ttl_s, clock),
+        counters=LoginCounters(),
+        board=board,
+        balances=BalanceCache(profile.balance_cache_max_staleness_s, clock),
+        core=Upstream(CORE, config.core_url, client, profile, board.observe),
+        payments=Upstream(PAYMENTS, config.payments_url, client, profile, board.observe),
+        clock=clock,
+    )
+
+
+async def probe_dependencies(state: MobileState, stop: asyncio.Event) -> None:
+    """Probe both dependencies every PROBE_INTERVAL_S until `stop` is set."""
+    while not stop.is_set():
+        await asyncio.gather(state.core.probe(), state.payments.probe())
+        state.board.evaluate()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), PROBE_INTERVAL_S)
+
+
+def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
+    """The mobile API app for `profile`."""
+    client = httpx.AsyncClient(
+        timeout=None, limits=httpx.Limits(max_connections=MAX_CONNECTIONS), trust_env=False
+    )
+    state = build_state(config, profile, client)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        prober = (
+            asyncio.create_task(probe_dependencies(state, stop))
+            if profile.status_auto_incident
+            else None
+        )
+        try:
+            yield
+        finally:
+            stop.set()
+            if prober is not None:
+                await prober
+            await client.aclose()
+
+    app = create_app("mobile-api", config.admin_token)
+    app.router.lifespan_context = lifespan
+    app.state.mobile = state
+    install_error_handlers(app)
+    install_flags(app, random.Random(config.seed), profile.retry_after_s)
+    for router in (auth_api.router, api.router, admin.public_router, admin.admin_router):
+        app.include_router(router)
+
+    @app.get("/health/ready")
+    async def ready() -> JSONResponse:
+        return JSONResponse({"status": "ready", "service": "mobile-api", "profile": profile.name})
+
+    app.add_middleware(
+        LoadShedder,
+        max_inflight=profile.shed_max_inflight,
+        retry_after_s=profile.retry_after_s,
+        on_shed=lambda path: _count_shed(state, path),
+    )
+    return app
+
+
+def _count_shed(state: MobileState, path: str) -> None:
+    state.counters.shed += 1
+    if path == "/v1/auth/login":
+        state.counters.login_shed += 1

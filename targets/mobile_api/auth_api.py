@@ -1,0 +1,92 @@
+"""Routes of the login journey: login, refresh, logout and password change (`/v1/auth/...`).
+
+Answers follow docs/bank-api.md: 200 with a token pair; 401 wrong credentials; 423 locked (the
+attempt after `login_max_failures` wrong passwords in a row, and every one after it for 24 h);
+400 `password_too_short` below `password_min_length`. Shedding (503 + Retry-After) happens
+before these routes, in `shedding.py`.
+
+This module must not call other services: logging in works while core-banking is down.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel
+
+from targets.mobile_api.auth import LoginVerdict, PasswordChangeError
+from targets.mobile_api.errors import ApiError
+from targets.mobile_api.sessions import Session
+from targets.mobile_api.state import State, TokenHolder, bearer_token, customer_request
+
+router = APIRouter(prefix="/v1/auth", dependencies=[Depends(customer_request)])
+
+
+class LoginBody(BaseModel):
+    customer_id: str
+    password: str
+
+
+class RefreshBody(BaseModel):
+    refresh_token: str
+
+
+class PasswordBody(BaseModel):
+    old_password: str
+    new_password: str
+
+
+def _tokens(state: State, session: Session) -> dict[str, object]:
+    return {
+        "access_token": session.access_token,
+        "refresh_token": session.refresh_token,
+        "expires_in": int(state.sessions.access_ttl_s),
+        "password_change_required": state.directory.must_change_password(session.customer_id),
+    }
+
+
+@router.post("/login")
+async def login(body: LoginBody, state: State) -> dict[str, object]:
+    """Check the password and answer a token pair."""
+    counters = state.counters
+    counters.attempts += 1
+    verdict = state.directory.verify(body.customer_id, body.password)
+    if verdict is LoginVerdict.LOCKED:
+        counters.locked += 1
+        raise ApiError(423, "account_locked", "too many wrong passwords; the access is locked")
+    if verdict is LoginVerdict.WRONG:
+        counters.wrong_password += 1
+        if state.directory.is_locked(body.customer_id):
+            counters.lockouts += 1
+        raise ApiError(401, "invalid_credentials", "customer id or password is wrong")
+    counters.succeeded += 1
+    return _tokens(state, state.sessions.issue(body.customer_id))
+
+
+@router.post("/refresh")
+async def refresh(body: RefreshBody, state: State) -> dict[str, object]:
+    """Rotate a refresh token into a new token pair."""
+    session = state.sessions.refresh(body.refresh_token)
+    if session is None:
+        raise ApiError(401, "invalid_token", "the refresh token is expired or revoked")
+    state.counters.refreshes += 1
+    return _tokens(state, session)
+
+
+@router.post("/logout", status_code=204)
+async def logout(state: State, token: str = Depends(bearer_token)) -> Response:
+    """End the session of the presented access token (204 even when it had already ended)."""
+    state.sessions.logout(token)
+    return Response(status_code=204)
+
+
+@router.post("/password", status_code=204)
+async def change_password(body: PasswordBody, state: State, customer_id: TokenHolder) -> Response:
+    """Set a new password (allowed, and required, after a forced reset)."""
+    try:
+        state.directory.change_password(customer_id, body.old_password, body.new_password)
+    except PasswordChangeError as exc:
+        state.counters.password_rejected += 1
+        status = 403 if exc.code == "wrong_password" else 400
+        raise ApiError(status, exc.code, exc.detail) from None
+    state.counters.password_changes += 1
+    return Response(status_code=204)
