@@ -5,8 +5,9 @@ a dependency is down: failing without a single success for `detect_after_s`, and
 `recover_after_s` of successes only. A dependency is judged only once it has answered well at
 least once, so services still starting up do not open an incident. `StatusBoard` turns that
 into what customers see: with `automatic` on (hardened `status_auto_incident`) it opens an
-incident by itself, posts updates and resolves it; with it off (fragile) the page only changes when an operator posts. Every
-change is kept with its time, so the report can measure the time to first public update.
+incident by itself, posts updates and resolves it; with it off (fragile) the page only changes
+when an operator posts. Every change is kept with its time, so the report can measure the time
+to first public update.
 
 This module is pure: no I/O, the clock is passed in.
 """
