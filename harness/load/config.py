@@ -1,0 +1,150 @@
+"""The load's settings (`LoadConfig`) and the runner's command line, both directions.
+
+The parent builds a `LoadConfig` and turns it into the runner's flags with `to_argv`; the
+child parses them back with `parse_runner_args`. Bad flags raise `ConfigError` with one line.
+This module must not import locust or gevent: the harness parent process imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, NoReturn
+
+from harness.errors import ConfigError
+
+MIX_JOURNEYS = ("login", "balance", "movements", "transfer", "bill_payment")
+"""Journeys a mix may name; `transfer_status` polls follow pending transfers by themselves."""
+
+WEEKDAY_MIX: tuple[tuple[str, float], ...] = (
+    ("balance", 45.0),
+    ("movements", 20.0),
+    ("transfer", 15.0),
+    ("bill_payment", 8.0),
+    ("login", 7.0),
+)
+"""The weekday mix of bank-domain §5 (its 5 % "other" left out)."""
+
+Arrivals = Literal["poisson", "fixed"]
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    """Everything the load runner needs; field names match its flags."""
+
+    edge_url: str
+    rate_per_s: float
+    users: int
+    duration_s: float
+    mix: tuple[tuple[str, float], ...] = WEEKDAY_MIX
+    customers: int = 100
+    client_timeout_s: float = 2.0
+    seed: int = 1
+    arrivals: Arrivals = "poisson"
+    max_start_lag_s: float = 1.0
+
+    def to_argv(self, out_path: Path) -> list[str]:
+        """The runner's flags for this configuration, writing samples to `out_path`."""
+        return [
+            "--edge-url", self.edge_url,
+            "--out", str(out_path),
+            "--rate", repr(self.rate_per_s),
+            "--users", str(self.users),
+            "--duration-s", repr(self.duration_s),
+            "--mix", format_mix(self.mix),
+            "--customers", str(self.customers),
+            "--client-timeout-s", repr(self.client_timeout_s),
+            "--seed", str(self.seed),
+            "--arrivals", self.arrivals,
+            "--max-start-lag-s", repr(self.max_start_lag_s),
+        ]  # fmt: skip
+
+
+def format_mix(mix: Sequence[tuple[str, float]]) -> str:
+    """`balance=45,transfer=20` from the pairs."""
+    return ",".join(f"{name}={weight:g}" for name, weight in mix)
+
+
+def parse_mix(text: str) -> tuple[tuple[str, float], ...]:
+    """Pairs from `balance=45,transfer=20`; unknown journeys and bad weights raise ConfigError."""
+    pairs: list[tuple[str, float]] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, raw = part.partition("=")
+        name = name.strip()
+        if not sep:
+            raise ConfigError(f"--mix: {part!r} is not journey=weight")
+        if name not in MIX_JOURNEYS:
+            raise ConfigError(f"--mix: unknown journey {name!r}; valid: {', '.join(MIX_JOURNEYS)}")
+        try:
+            weight = float(raw)
+        except ValueError:
+            raise ConfigError(f"--mix: weight {raw!r} of {name} is not a number") from None
+        if not math.isfinite(weight) or weight < 0:
+            raise ConfigError(f"--mix: weight of {name} must be a finite number >= 0")
+        pairs.append((name, weight))
+    if not pairs or sum(w for _, w in pairs) <= 0:
+        raise ConfigError("--mix: needs at least one journey with a weight > 0")
+    return tuple(pairs)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises a one-line ConfigError instead of printing usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ConfigError(f"load runner flags: {message}")
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="python -m harness.load.runner", add_help=False)
+    parser.add_argument("--edge-url", required=True)
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--rate", required=True, type=float, dest="rate_per_s")
+    parser.add_argument("--users", required=True, type=int)
+    parser.add_argument("--duration-s", required=True, type=float)
+    parser.add_argument("--mix", default=format_mix(WEEKDAY_MIX))
+    parser.add_argument("--customers", type=int, default=100)
+    parser.add_argument("--client-timeout-s", type=float, default=2.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--arrivals", choices=("poisson", "fixed"), default="poisson")
+    parser.add_argument("--max-start-lag-s", type=float, default=1.0)
+    return parser
+
+
+def _check_positive(flag: str, value: float) -> None:
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"load runner flags: {flag} must be > 0, got {value:g}")
+
+
+def validate(config: LoadConfig) -> LoadConfig:
+    """The same config, or ConfigError naming the flag that is out of range."""
+    if not config.edge_url.startswith(("http://", "https://")):
+        raise ConfigError(f"load runner flags: --edge-url {config.edge_url!r} is not an http URL")
+    _check_positive("--rate", config.rate_per_s)
+    _check_positive("--users", config.users)
+    _check_positive("--duration-s", config.duration_s)
+    _check_positive("--client-timeout-s", config.client_timeout_s)
+    _check_positive("--max-start-lag-s", config.max_start_lag_s)
+    if config.customers < 2:
+        raise ConfigError("load runner flags: --customers must be >= 2 (transfers need a payee)")
+    return config
+
+
+def parse_runner_args(argv: Sequence[str]) -> tuple[LoadConfig, Path]:
+    """The config and the samples path from the runner's flags; ConfigError when bad."""
+    ns = _parser().parse_args(list(argv))
+    config = LoadConfig(
+        edge_url=ns.edge_url.rstrip("/"),
+        rate_per_s=ns.rate_per_s,
+        users=ns.users,
+        duration_s=ns.duration_s,
+        mix=parse_mix(ns.mix),
+        customers=ns.customers,
+        client_timeout_s=ns.client_timeout_s,
+        seed=ns.seed,
+        arrivals=ns.arrivals,
+        max_start_lag_s=ns.max_start_lag_s,
+    )
+    return validate(config), ns.out

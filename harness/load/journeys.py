@@ -1,0 +1,355 @@
+"""Locust users that behave like customers of the mobile API, paced by the open-model dispatcher.
+
+Each simulated customer (one Locust user) is one bank customer, chosen deterministically from
+the seed. In a loop it takes the next intent from the `Dispatcher`, waits for its due time
+and runs the journey: login (a fresh app session), balance, movements, transfer, bill_payment.
+It logs in when it has no session, and drops the session on a 401 so the next intent logs in
+again. Writes carry a fresh Idempotency-Key per intent and are retried once, with the same
+key, after a timeout or a cut connection. A pending (ACSP) transfer is looked at again a few
+times (journey `transfer_status`), so a status that later flips is on record.
+
+Every request ends as one `Sample` in the sink, latency measured from the intent's due time.
+FastHttpUser (geventhttpclient) is used because it reaches several times HttpUser's request
+rate per core (bench/load.py measures both). Importing this module imports locust, which
+monkey-patches the process with gevent: only the runner child may import it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+import gevent
+import gevent.event
+import gevent.pool
+from locust import FastHttpUser, constant, task
+from locust.contrib.fasthttp import FastResponse
+
+from harness.load.config import LoadConfig
+from harness.load.outcome import Answer, TransportError, classify, is_retryable
+from harness.load.pacing import Dispatcher, Intent, RunClock
+from harness.load.samples import Sample
+from harness.load.sink import SampleSink
+
+POLL_DELAYS_S = (0.5, 1.0, 2.0)
+"""Pauses before each look at a pending transfer (so at +0.5 s, +1.5 s, +3.5 s)."""
+
+TERMINAL_STATUSES = frozenset({"ACSC", "RJCT"})
+
+
+def customer_id(number: int) -> str:
+    return f"CUST-{number:04d}"
+
+
+def account_id(number: int) -> str:
+    return f"ACC-{number:04d}"
+
+
+def seeded_password(number: int) -> str:
+    """The password `/admin/seed` gives customer `number` (docs/bank-api.md)."""
+    return f"{customer_id(number).lower()}-correct-horse"
+
+
+@dataclass
+class LoadContext:
+    """What every simulated customer of one run shares (one per runner process)."""
+
+    config: LoadConfig
+    dispatcher: Dispatcher
+    sink: SampleSink
+    clock: RunClock
+    passwords: dict[int, str] = field(default_factory=dict)
+    in_flight_writes: dict[int, Sample] = field(default_factory=dict)
+    polls: gevent.pool.Group = field(default_factory=gevent.pool.Group)
+    schedule_over: gevent.event.Event = field(default_factory=gevent.event.Event)
+    busy: int = 0
+    enrolled: int = 0
+
+    def enrol(self) -> tuple[int, int]:
+        """The next user's index and the customer number it plays (a seeded permutation)."""
+        order = list(range(1, self.config.customers + 1))
+        random.Random(self.config.seed).shuffle(order)
+        index = self.enrolled
+        self.enrolled += 1
+        return index, order[index % len(order)]
+
+    def record_unserved(self, intents: tuple[Intent, ...]) -> None:
+        for intent in intents:
+            self.sink.add(
+                Sample(
+                    t_s=self.clock.epoch_s(intent.due_s),
+                    journey=intent.journey,
+                    status=0,
+                    latency_ms=0.0,
+                    outcome="failed",
+                    served=False,
+                    detail="unserved",
+                )
+            )
+
+
+def transport_error(error: BaseException | None) -> TransportError:
+    """Name a geventhttpclient/socket failure the way `outcome.classify` expects."""
+    if isinstance(error, TimeoutError | gevent.Timeout) or "timed out" in str(error):
+        return "timeout"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection_refused"
+    return "connection_reset"
+
+
+def read_answer(response: FastResponse) -> Answer:
+    """An `Answer` from a FastResponse, a body that breaks off mid-read counting as transport."""
+    if response.status_code == 0:
+        return Answer(0, error=transport_error(getattr(response, "error", None)))
+    try:
+        content = response.content
+    except (OSError, gevent.Timeout) as exc:
+        return Answer(0, error=transport_error(exc))
+    body: Mapping[str, object] | None = None
+    if content:
+        try:
+            parsed = json.loads(content)
+        except ValueError:
+            parsed = None
+        body = parsed if isinstance(parsed, dict) else None
+    headers = response.headers
+    retry_after = headers.get("Retry-After") if headers is not None else None
+    return Answer(
+        response.status_code,
+        body=body,
+        retry_after=None if retry_after is None else str(retry_after),
+    )
+
+
+class BankCustomer(FastHttpUser):
+    """One bank customer using the mobile app; `customer_class` binds it to a run."""
+
+    abstract = True
+    wait_time = constant(0)
+    load_context: LoadContext
+
+    def on_start(self) -> None:
+        self.index, self.number = self.load_context.enrol()
+        self.rng = random.Random(f"{self.load_context.config.seed}/{self.index}")
+        self.token: str | None = None
+
+    @task
+    def serve_next_intent(self) -> None:
+        """Take the next intent, wait until it is due, run its journey."""
+        ctx = self.load_context
+        claim = ctx.dispatcher.claim(ctx.clock.now_s())
+        ctx.record_unserved(claim.unserved)
+        if claim.intent is None:
+            ctx.schedule_over.wait(0.2)
+            return
+        wait_s = claim.intent.due_s - ctx.clock.now_s()
+        if wait_s > 0:
+            gevent.sleep(wait_s)
+        ctx.busy += 1
+        try:
+            JOURNEYS[claim.intent.journey](self, claim.intent)
+        finally:
+            ctx.busy -= 1
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _send(
+        self, method: str, path: str, name: str, body: object = None, key: str | None = None
+    ) -> Answer:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        response = self.client.request(method, path, name=name, json=body, headers=headers)
+        answer = read_answer(response)
+        if answer.status == 401 and "/auth/" not in path:
+            self.token = None
+        return answer
+
+    def _sample(self, intent: Intent, journey: str, answer: Answer, **extra: object) -> Sample:
+        verdict = classify(journey, answer)
+        detail = str(extra.pop("detail", "") or verdict.detail)
+        return Sample(
+            t_s=self.load_context.clock.epoch_s(intent.due_s),
+            journey=journey,
+            status=answer.status,
+            latency_ms=(self.load_context.clock.now_s() - intent.due_s) * 1000.0,
+            outcome=verdict.outcome,
+            customer=customer_id(self.number),
+            detail=detail,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def _password(self) -> str:
+        return self.load_context.passwords.get(self.number, seeded_password(self.number))
+
+    # -- sessions -----------------------------------------------------------------------------
+
+    def _login(self, intent: Intent) -> Answer:
+        body = {"customer_id": customer_id(self.number), "password": self._password()}
+        answer = self._send("POST", "/v1/auth/login", "/v1/auth/login", body)
+        self.load_context.sink.add(self._sample(intent, "login", answer))
+        token = (answer.body or {}).get("access_token")
+        if 200 <= answer.status < 300 and isinstance(token, str):
+            self.token = token
+            if (answer.body or {}).get("password_change_required") is True:
+                self._change_password(intent)
+        return answer
+
+    def _change_password(self, intent: Intent) -> None:
+        """A forced reset: pick a new password, remembered for every user of this customer."""
+        old = self._password()
+        new = f"{seeded_password(self.number)}-r{self.rng.randrange(10**6):06d}"
+        body = {"old_password": old, "new_password": new}
+        answer = self._send("POST", "/v1/auth/password", "/v1/auth/password", body)
+        self.load_context.sink.add(self._sample(intent, "password_change", answer))
+        if 200 <= answer.status < 300:
+            self.load_context.passwords[self.number] = new
+
+    def _session(self, intent: Intent) -> Answer | None:
+        """None when logged in, else the failed login answer that stops this intent."""
+        if self.token is not None:
+            return None
+        answer = self._login(intent)
+        return None if self.token is not None else answer
+
+    def open_session(self, intent: Intent) -> None:
+        """Journey `login`: the customer opens the app afresh."""
+        self.token = None
+        self._login(intent)
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def _read(self, intent: Intent, path: str, name: str) -> None:
+        refused = self._session(intent)
+        if refused is not None:
+            self._record_no_session(intent, refused)
+            return
+        answer = self._send("GET", path, name)
+        self.load_context.sink.add(self._sample(intent, intent.journey, answer))
+
+    def _record_no_session(self, intent: Intent, login: Answer) -> None:
+        detail = f"no_session {classify('login', login).detail}".strip()
+        failed = Answer(login.status, body=None, retry_after=login.retry_after)
+        sample = self._sample(intent, intent.journey, failed, detail=detail)
+        self.load_context.sink.add(replace(sample, outcome="failed"))
+
+    def check_balance(self, intent: Intent) -> None:
+        account = account_id(self.number)
+        self._read(intent, f"/v1/accounts/{account}/balance", "/v1/accounts/[id]/balance")
+
+    def list_movements(self, intent: Intent) -> None:
+        account = account_id(self.number)
+        self._read(intent, f"/v1/accounts/{account}/movements", "/v1/accounts/[id]/movements")
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def _payee(self) -> int:
+        other = self.rng.randrange(1, self.load_context.config.customers)
+        return other if other < self.number else other + 1
+
+    def _pay(self, intent: Intent, kind: str) -> None:
+        refused = self._session(intent)
+        if refused is not None:
+            self._record_no_session(intent, refused)
+            return
+        cents = self.rng.randint(100, 2000)
+        amount = f"{cents // 100}.{cents % 100:02d}"
+        key = str(uuid.uuid4())
+        body = {
+            "from_account": account_id(self.number),
+            "creditor_account": account_id(self._payee()),
+            "amount": amount,
+            "currency": "PEN",
+            "kind": kind,
+        }
+        ctx = self.load_context
+        pending = Answer(0, error="timeout")
+        ctx.in_flight_writes[self.index] = self._sample(
+            intent,
+            intent.journey,
+            pending,
+            detail="load_stopped",
+            idempotency_key=key,
+            amount=amount,
+        )
+        answer = self._send("POST", "/v1/transfers", "/v1/transfers", body, key)
+        retried = ""
+        if is_retryable(answer):
+            retried = f"retried_after_{answer.error}"
+            answer = self._send("POST", "/v1/transfers", "/v1/transfers", body, key)
+        answer_body = answer.body or {}
+        transfer_id = answer_body.get("transfer_id")
+        shown = answer_body.get("status")
+        sample = self._sample(
+            intent,
+            intent.journey,
+            answer,
+            idempotency_key=key,
+            amount=amount,
+            transfer_id=transfer_id if isinstance(transfer_id, str) else None,
+            payment_status=shown if isinstance(shown, str) else None,
+        )
+        if retried:
+            sample = replace(sample, detail=f"{sample.detail} {retried}".strip())
+        ctx.sink.add(sample)
+        del ctx.in_flight_writes[self.index]
+        if sample.transfer_id and sample.payment_status == "ACSP" and 200 <= answer.status < 300:
+            ctx.polls.spawn(self._follow_transfer, sample)
+
+    def send_transfer(self, intent: Intent) -> None:
+        self._pay(intent, "transfer")
+
+    def pay_bill(self, intent: Intent) -> None:
+        self._pay(intent, "bill")
+
+    def _follow_transfer(self, submitted: Sample) -> None:
+        """Look at a pending transfer a few times, one `transfer_status` sample per look."""
+        clock = self.load_context.clock
+        for delay_s in POLL_DELAYS_S:
+            look = Intent(0, clock.now_s() + delay_s, "transfer_status")
+            gevent.sleep(delay_s)
+            if self.token is None:
+                return
+            path = f"/v1/transfers/{submitted.transfer_id}"
+            answer = self._send("GET", path, "/v1/transfers/[id]")
+            shown = (answer.body or {}).get("status")
+            sample = self._sample(
+                look,
+                "transfer_status",
+                answer,
+                transfer_id=submitted.transfer_id,
+                idempotency_key=submitted.idempotency_key,
+                amount=submitted.amount,
+                payment_status=shown if isinstance(shown, str) else None,
+            )
+            self.load_context.sink.add(sample)
+            if sample.payment_status in TERMINAL_STATUSES:
+                return
+
+
+JOURNEYS: Mapping[str, Callable[[BankCustomer, Intent], None]] = {
+    "login": BankCustomer.open_session,
+    "balance": BankCustomer.check_balance,
+    "movements": BankCustomer.list_movements,
+    "transfer": BankCustomer.send_transfer,
+    "bill_payment": BankCustomer.pay_bill,
+}
+"""Mix journey name -> what the customer does; config.MIX_JOURNEYS lists the same names."""
+
+
+def customer_class(context: LoadContext) -> type[BankCustomer]:
+    """A concrete user class bound to one run's context and client timeout."""
+    timeout_s = context.config.client_timeout_s
+    return type(
+        "Customer",
+        (BankCustomer,),
+        {
+            "abstract": False,
+            "load_context": context,
+            "network_timeout": timeout_s,
+            "connection_timeout": timeout_s,
+        },
+    )

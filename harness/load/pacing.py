@@ -1,0 +1,146 @@
+"""Open-model pacing: when customers want something, independent of how fast the bank answers.
+
+An `ArrivalSchedule` draws intents (a journey and the moment it is due) from a seeded
+generator at a target rate, Poisson or fixed-interval. A `Dispatcher` hands them, in due
+order, to whichever simulated customer is free: an idle customer takes the next intent even
+if it lies in the future and waits for its due time, so each arrival wakes exactly one
+customer. An intent nobody could start within `max_start_lag_s` of its due time because every
+customer was busy is expired as *unserved*: during an outage demand keeps arriving and is
+counted, it does not quietly shrink.
+
+Think time is therefore not a sleep in a customer's loop: the gap between one customer's
+intents is whatever the arrival schedule leaves between the intents that customer happens to
+take (with U customers and rate R, about U/R seconds on average when the bank is fast).
+
+Pure: the clock is passed in as numbers and randomness comes from the given `random.Random`.
+This module must not do I/O or import locust/gevent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from harness.load.config import Arrivals
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One customer wish: `journey`, due `due_s` seconds after the run started."""
+
+    seq: int
+    due_s: float
+    journey: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a free customer got: an intent to run (maybe None) and intents that expired."""
+
+    intent: Intent | None
+    unserved: tuple[Intent, ...]
+
+
+class RunClock:
+    """Monotonic seconds since the run started, and their wall-clock (epoch) equivalent."""
+
+    def __init__(self) -> None:
+        self._start_mono_s = time.monotonic()
+        self._start_epoch_s = time.time()
+
+    def now_s(self) -> float:
+        return time.monotonic() - self._start_mono_s
+
+    def epoch_s(self, run_s: float) -> float:
+        return self._start_epoch_s + run_s
+
+
+class ArrivalSchedule:
+    """Intents in due order at `rate_per_s`, journeys drawn by weight, none at or after `end_s`."""
+
+    def __init__(
+        self,
+        rate_per_s: float,
+        mix: Sequence[tuple[str, float]],
+        rng: random.Random,
+        *,
+        arrivals: Arrivals = "poisson",
+        end_s: float = float("inf"),
+    ) -> None:
+        if rate_per_s <= 0:
+            raise ValueError(f"arrival rate must be > 0, got {rate_per_s}")
+        self._rate_per_s = rate_per_s
+        self._names = [name for name, _ in mix]
+        self._cum_weights = list(itertools.accumulate(weight for _, weight in mix))
+        self._rng = rng
+        self._arrivals = arrivals
+        self._end_s = end_s
+        self._seq = 0
+        self._last_due_s = 0.0
+        self._pending: Intent | None = None
+        self._phase = rng.random() if arrivals == "fixed" else 0.0
+
+    def _draw(self) -> Intent | None:
+        if self._arrivals == "poisson":
+            due_s = self._last_due_s + self._rng.expovariate(self._rate_per_s)
+        else:  # fixed interval after a seeded phase, computed without drift
+            due_s = (self._phase + self._seq) / self._rate_per_s
+        if due_s >= self._end_s:
+            return None
+        self._last_due_s = due_s
+        journey = self._rng.choices(self._names, cum_weights=self._cum_weights)[0]
+        self._seq += 1
+        return Intent(self._seq, due_s, journey)
+
+    def peek(self) -> Intent | None:
+        """The next intent without taking it; None once the schedule has ended."""
+        if self._pending is None:
+            self._pending = self._draw()
+        return self._pending
+
+    def pop(self) -> Intent | None:
+        """Take the next intent; None once the schedule has ended."""
+        intent = self.peek()
+        self._pending = None
+        return intent
+
+
+class Dispatcher:
+    """Hands intents to free customers in due order and expires the ones started too late."""
+
+    def __init__(self, schedule: ArrivalSchedule, max_start_lag_s: float) -> None:
+        self._schedule = schedule
+        self._max_start_lag_s = max_start_lag_s
+        self._closed = False
+
+    @property
+    def exhausted(self) -> bool:
+        """True when no intent will ever be handed out again."""
+        return self._closed or self._schedule.peek() is None
+
+    def claim(self, now_s: float) -> Claim:
+        """The next intent not yet too late at `now_s` (may be due later), after the expired."""
+        unserved = self.expire(now_s)
+        intent = None if self._closed else self._schedule.pop()
+        return Claim(intent, unserved)
+
+    def expire(self, now_s: float) -> tuple[Intent, ...]:
+        """Take every intent whose start deadline (due + max lag) passed before `now_s`."""
+        expired: list[Intent] = []
+        deadline_s = now_s - self._max_start_lag_s
+        while not self._closed:
+            nxt = self._schedule.peek()
+            if nxt is None or nxt.due_s >= deadline_s:
+                break
+            expired.append(nxt)
+            self._schedule.pop()
+        return tuple(expired)
+
+    def close(self, now_s: float) -> tuple[Intent, ...]:
+        """Stop handing out intents; return those already past their start deadline."""
+        expired = self.expire(now_s)
+        self._closed = True
+        return expired

@@ -1,0 +1,133 @@
+"""The load child process: Locust as a library, streaming one JSON line per request.
+
+    python -m harness.load.runner --edge-url URL --out PATH --rate R --users U --duration-s S \
+        [--mix balance=45,transfer=20,...] [--customers N] [--client-timeout-s T] [--seed N]
+
+gevent monkey-patches this process before anything else is imported (Locust needs it, and
+patching after ssl/socket users are loaded is unsafe); the harness parent never imports this
+module or locust. Samples are flushed every 0.2 s. At --duration-s the schedule ends, the
+customers finish what they started (bounded by two client timeouts, one retry), then the
+process exits 0. SIGTERM/SIGINT stop at once: writes still in flight are recorded as unknown
+("load_stopped"), the file is flushed, exit 0. Bad flags: one line on stderr, exit 2.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import logging  # noqa: E402
+import random  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import IO  # noqa: E402
+
+import gevent  # noqa: E402
+import gevent.event  # noqa: E402
+import structlog  # noqa: E402
+from locust.env import Environment  # noqa: E402
+
+from harness.errors import ConfigError, HarnessError, LoadError  # noqa: E402
+from harness.load.config import LoadConfig, parse_runner_args  # noqa: E402
+from harness.load.journeys import LoadContext, customer_class  # noqa: E402
+from harness.load.pacing import ArrivalSchedule, Dispatcher, RunClock  # noqa: E402
+from harness.load.sink import SampleSink  # noqa: E402
+from harness.logs import configure_logging  # noqa: E402
+
+FLUSH_PERIOD_S = 0.2
+SPAWN_PER_S = 1000.0
+
+log = structlog.get_logger()
+
+
+def build_context(config: LoadConfig, stream: IO[str]) -> LoadContext:
+    """A run's shared state: seeded schedule, dispatcher, sink and clock (started now)."""
+    schedule = ArrivalSchedule(
+        config.rate_per_s,
+        config.mix,
+        random.Random(config.seed),
+        arrivals=config.arrivals,
+        end_s=config.duration_s,
+    )
+    return LoadContext(
+        config=config,
+        dispatcher=Dispatcher(schedule, config.max_start_lag_s),
+        sink=SampleSink(stream),
+        clock=RunClock(),
+    )
+
+
+def flush_periodically(ctx: LoadContext) -> None:
+    """Record intents that expired while every customer was busy, then write the batch."""
+    while True:
+        ctx.record_unserved(ctx.dispatcher.expire(ctx.clock.now_s()))
+        ctx.sink.flush()
+        gevent.sleep(FLUSH_PERIOD_S)
+
+
+def wait_for_idle(ctx: LoadContext, stop: gevent.event.Event, grace_s: float) -> None:
+    """After the schedule ends, let customers finish their intents (bounded; a signal cuts it)."""
+    deadline_s = ctx.clock.now_s() + grace_s
+    while ctx.busy > 0 and ctx.clock.now_s() < deadline_s and not stop.is_set():
+        stop.wait(0.05)
+
+
+def record_interrupted_writes(ctx: LoadContext) -> None:
+    """Writes cut off by the stop may or may not have moved money: record them as unknown."""
+    now_epoch_s = ctx.clock.epoch_s(ctx.clock.now_s())
+    for pending in ctx.in_flight_writes.values():
+        ctx.sink.add(replace(pending, latency_ms=(now_epoch_s - pending.t_s) * 1000.0))
+    ctx.in_flight_writes.clear()
+
+
+def run(config: LoadConfig, out_path: Path) -> int:
+    """Run the load until --duration-s or a signal; returns the number of samples written."""
+    try:
+        stream = out_path.open("a", encoding="utf-8")
+    except OSError as exc:
+        raise LoadError(f"load runner: cannot open --out {out_path}: {exc.strerror}") from None
+    with stream:
+        ctx = build_context(config, stream)
+        env = Environment(user_classes=[customer_class(ctx)], host=config.edge_url)
+        runner = env.create_local_runner()
+        stop = gevent.event.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            gevent.signal_handler(signum, stop.set)
+        flusher = gevent.spawn(flush_periodically, ctx)
+        runner.start(config.users, spawn_rate=SPAWN_PER_S)
+        log.info("load_started", users=config.users, rate_per_s=config.rate_per_s)
+        stopped_early = stop.wait(max(0.0, config.duration_s - ctx.clock.now_s()))
+        if not stopped_early:
+            ctx.schedule_over.set()
+            wait_for_idle(ctx, stop, grace_s=2 * config.client_timeout_s + 0.5)
+        ctx.record_unserved(ctx.dispatcher.close(ctx.clock.now_s()))
+        runner.quit()
+        ctx.polls.kill(block=True, timeout=1.0)
+        flusher.kill(block=True)
+        record_interrupted_writes(ctx)
+        ctx.sink.flush()
+        log.info("load_stopped", samples=ctx.sink.written, by_signal=stop.is_set())
+        return ctx.sink.written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse flags, run, exit 0; one-line error and non-zero exit otherwise."""
+    configure_logging("info", json=True)
+    for name in ("locust", "locust.runners", "locust.main"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        config, out_path = parse_runner_args(sys.argv[1:] if argv is None else argv)
+        run(config, out_path)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+    except HarnessError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

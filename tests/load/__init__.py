@@ -1,0 +1,1 @@
+"""Tests of the customer load: pacing, outcomes, the sample stream and the runner process."""

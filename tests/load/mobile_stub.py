@@ -1,0 +1,113 @@
+"""Test fixture: a tiny stand-in for mobile-api's customer routes, with scripted misbehaviour.
+
+Run as `python -m tests.load.mobile_stub --port P` on 127.0.0.1. Deterministic by counters:
+balance answers 503 + Retry-After every 5th call, stale every 7th, 401 every 13th; the n-th
+new transfer (by first sight of its Idempotency-Key) is ACSC, except n%10==3 (first attempt
+hangs, the retry is answered), n%10==7 (every attempt hangs), n%10==5 (ACSP, then ACSC on the
+second look) and n%10==9 (RJCT AM04). POST /stub/stall {"seconds": s} makes every customer
+route hang for s seconds; GET /stub/keys lists attempts per Idempotency-Key.
+It is not the real mobile-api and must never grow business logic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+
+import uvicorn
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+HANG_S = 1.5
+
+app = FastAPI()
+calls: Counter[str] = Counter()
+attempts: Counter[str] = Counter()
+first_seen: dict[str, int] = {}
+polls: Counter[str] = Counter()
+stall_until = [0.0]
+
+
+@app.middleware("http")
+async def stall(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    if not request.url.path.startswith(("/stub/", "/health")):
+        await asyncio.sleep(max(0.0, stall_until[0] - time.monotonic()))
+    return await call_next(request)
+
+
+@app.get("/health/live")
+async def live() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.post("/stub/stall")
+async def set_stall(body: dict[str, float]) -> dict[str, float]:
+    stall_until[0] = time.monotonic() + body["seconds"]
+    return body
+
+
+@app.get("/stub/keys")
+async def keys() -> dict[str, int]:
+    return dict(attempts)
+
+
+@app.post("/v1/auth/login")
+async def login(body: dict[str, str]) -> dict[str, object]:
+    calls["login"] += 1
+    return {
+        "access_token": f"tok-{calls['login']}",
+        "refresh_token": "r",
+        "expires_in": 300,
+        "password_change_required": False,
+    }
+
+
+@app.get("/v1/accounts/{account_id}/balance")
+async def balance(account_id: str) -> Response:
+    calls["balance"] += 1
+    n = calls["balance"]
+    if n % 5 == 4:
+        return JSONResponse({"error": "shedding"}, status_code=503, headers={"Retry-After": "1"})
+    if n % 13 == 12:
+        return JSONResponse({"error": "unauthorized"}, status_code=401)
+    body = {"account_id": account_id, "available": "1000.00", "booked": "1000.00"}
+    return JSONResponse({**body, "currency": "PEN", "stale": n % 7 == 6, "mode": "live"})
+
+
+@app.get("/v1/accounts/{account_id}/movements")
+async def movements(account_id: str) -> dict[str, object]:
+    return {"movements": []}
+
+
+@app.post("/v1/transfers")
+async def transfer(request: Request) -> Response:
+    key = request.headers.get("idempotency-key", "")
+    attempts[key] += 1
+    n = first_seen.setdefault(key, len(first_seen) + 1)
+    if (n % 10 == 3 and attempts[key] == 1) or n % 10 == 7:
+        await asyncio.sleep(HANG_S)
+    status, code, reason = {5: ("ACSP", 202, None), 9: ("RJCT", 201, "AM04")}.get(
+        n % 10, ("ACSC", 201, None)
+    )
+    return JSONResponse({"transfer_id": f"T{n}", "status": status, "reason_code": reason}, code)
+
+
+@app.get("/v1/transfers/{transfer_id}")
+async def transfer_status(transfer_id: str) -> dict[str, object]:
+    polls[transfer_id] += 1
+    status = "ACSP" if polls[transfer_id] == 1 else "ACSC"
+    return {"transfer_id": transfer_id, "status": status, "reason_code": None}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    port = parser.parse_args().port
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()
