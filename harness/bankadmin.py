@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 
 from harness.errors import InfraError
-from harness.topology import Placement
+from harness.topology import Placement, core_service
+
+SEED_BALANCE = "1000.00"
 
 
 class BankAdmin:
@@ -39,3 +41,8 @@ class BankAdmin:
 
     def post(self, service: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
         return self._call("POST", service, path, body or {})
+
+    def seed(self, customers: int, balance: str = SEED_BALANCE) -> None:
+        """Open `customers` funded accounts on the active DC (replicated like any journal)."""
+        core = core_service(self.placement.active_dc)
+        self.post(core, "/admin/seed", {"customers": customers, "balance": balance, "currency": "PEN"})

@@ -15,7 +15,7 @@ This module is pure: it plans addresses, it opens no socket.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ACTIVE_CORE = "core-banking"
 """Alias a link uses for whichever data centre is currently primary."""
@@ -104,14 +104,19 @@ class Endpoint:
 class Placement:
     """Where everything listens in one running bank, and which DC is active.
 
-    `services` maps service name -> where the service listens; `proxies` maps link name -> where
-    that link's proxy listens; `proxy_api` is the fault proxy's HTTP API.
+    `services` maps service name -> where the harness reaches the service; `proxies` maps link
+    name -> where the harness reaches that link's proxy; `proxy_api` is the fault proxy's HTTP
+    API. When services see each other at other addresses than the harness does (containers on
+    a private network), `internal_services` / `internal_proxies` hold those; otherwise they
+    are empty and the same addresses serve both.
     """
 
     services: Mapping[str, Endpoint]
     proxies: Mapping[str, Endpoint]
     proxy_api: Endpoint
     active_dc: str = "dc-a"
+    internal_services: Mapping[str, Endpoint] = field(default_factory=dict)
+    internal_proxies: Mapping[str, Endpoint] = field(default_factory=dict)
 
     def server_of(self, link_name: str, active_dc: str | None = None) -> str:
         """Service that `link_name`'s proxy forwards to when `active_dc` is primary."""
@@ -124,14 +129,15 @@ class Placement:
         return server
 
     def upstream(self, link_name: str, active_dc: str | None = None) -> Endpoint:
-        """Address the proxy for `link_name` forwards to."""
-        return self.services[self.server_of(link_name, active_dc)]
+        """Address the proxy for `link_name` forwards to (as the proxy sees it)."""
+        services = self.internal_services or self.services
+        return services[self.server_of(link_name, active_dc)]
 
     def via(self, link_name: str) -> str:
-        """URL a client uses to reach the far side of `link_name` (always the proxy)."""
-        return self.proxies[link_name].url
+        """URL a service uses to reach the far side of `link_name` (always the proxy)."""
+        return (self.internal_proxies or self.proxies)[link_name].url
 
     @property
     def edge_url(self) -> str:
-        """Where customer load enters the bank."""
-        return self.via("edge-mobile")
+        """Where customer load (run by the harness) enters the bank."""
+        return self.proxies["edge-mobile"].url

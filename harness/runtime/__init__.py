@@ -17,7 +17,13 @@ def _local() -> Runtime:
     return LocalRuntime()
 
 
-RUNTIMES: Mapping[str, Callable[[], Runtime]] = {"local": _local}
+def _docker() -> Runtime:
+    from harness.runtime.docker import DockerRuntime
+
+    return DockerRuntime()
+
+
+RUNTIMES: Mapping[str, Callable[[], Runtime]] = {"local": _local, "docker": _docker}
 
 
 def make_runtime(name: str) -> Runtime:

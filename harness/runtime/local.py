@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import structlog
 
-from harness.errors import InfraError
+from harness.bankadmin import BankAdmin
 from harness.proxies import ProxyControl
 from harness.runtime.base import BankConfig
+from harness.runtime.commandline import service_command
 from harness.runtime.ports import free_ports, http_ok, read_listen_line, wait_until
 from harness.runtime.processes import ProcessGroup, python_module
 from harness.topology import LINKS, SERVICES, Endpoint, Placement
@@ -22,35 +22,6 @@ from harness.topology import LINKS, SERVICES, Endpoint, Placement
 log = structlog.get_logger()
 
 HOST = "127.0.0.1"
-SEED_BALANCE = "1000.00"
-
-
-def service_argv(name: str, placement: Placement, config: BankConfig, state_dir: Path) -> list[str]:
-    """Command line of service `name`, wired to the proxies of `placement`."""
-    endpoint = placement.services[name]
-    common = [
-        "--host", endpoint.host, "--port", str(endpoint.port), "--profile", config.profile,
-        "--admin-token", config.admin_token, "--log-level", "info", "--seed", str(config.seed),
-    ]
-    for item in config.overrides:
-        common += ["--set", item]
-    if name.startswith("core-"):
-        dc = name.removeprefix("core-")
-        role = "primary" if dc == placement.active_dc else "standby"
-        return [*python_module("targets.core_banking", *common), "--dc", dc, "--role", role,
-                "--db", str(state_dir / f"{name}.sqlite"),
-                "--replica-url", placement.via("core-replication")]
-    if name == "payments":
-        return [*python_module("targets.payments", *common),
-                "--core-url", placement.via("payments-core"),
-                "--clearing-url", placement.via("payments-clearing"),
-                "--db", str(state_dir / "payments.sqlite")]
-    if name == "mobile-api":
-        return [*python_module("targets.mobile_api", *common),
-                "--core-url", placement.via("mobile-core"),
-                "--payments-url", placement.via("mobile-payments"),
-                "--customers", str(config.customers)]
-    return list(python_module("targets.clearing", *common))
 
 
 class LocalRuntime:
@@ -76,11 +47,12 @@ class LocalRuntime:
         proxies = {lk.name: self._create_proxy(lk.name, planned) for lk in LINKS}
         self.placement = Placement(services, proxies, api)
         for svc in SERVICES:
-            argv = service_argv(svc.name, self.placement, config, state)
-            self.group.start(svc.name, argv, logs / f"{svc.name}.log")
+            bind = self.placement.services[svc.name]
+            module, args = service_command(svc.name, self.placement, config, str(state), bind)
+            self.group.start(svc.name, python_module(module, *args), logs / f"{svc.name}.log")
         for svc in SERVICES:
             self._wait_healthy(svc.name)
-        self._seed(config)
+        BankAdmin(self.placement, config.admin_token, timeout_s=30).seed(config.customers)
         return self.placement
 
     def _start_fault_proxy(self, config: BankConfig, logs: Path) -> Endpoint:
@@ -118,20 +90,6 @@ class LocalRuntime:
         child = self.group.get(name)
         url = f"{self.placement.services[name].url}/health/live"
         wait_until(f"service {name}", http_ok(url), timeout_s, child.alive)
-
-    def _seed(self, config: BankConfig) -> None:
-        assert self.placement is not None
-        core = self.placement.services[f"core-{self.placement.active_dc}"]
-        try:
-            response = httpx.post(
-                f"{core.url}/admin/seed",
-                json={"customers": config.customers, "balance": SEED_BALANCE, "currency": "PEN"},
-                headers={"X-Admin-Token": config.admin_token}, timeout=30,
-            )
-        except httpx.HTTPError as exc:
-            raise InfraError(f"seeding core-{self.placement.active_dc} failed: {exc}") from exc
-        if not response.is_success:
-            raise InfraError(f"seeding core failed: HTTP {response.status_code} {response.text[:200]}")
 
     # -- process faults -------------------------------------------------------------------
     def _group(self) -> ProcessGroup:
