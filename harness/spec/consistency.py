@@ -9,18 +9,22 @@ Pure: takes a parsed experiment, returns findings, raises nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from harness.spec.actions import MigrateAction, ToxicAction, ToxicRemoveAction, duration_of
-from harness.spec.base import PathPart, suggestion
+from harness.spec.base import PathPart, suggestion, unknown
 from harness.spec.schedule import phase_windows, resolve
-from targets.profiles import load_profile
+from targets.profiles import Profile, load_profile
 
 if TYPE_CHECKING:
     from harness.spec.model import Experiment
 
 Finding = tuple[tuple[PathPart, ...], str]
+
+KNOBS = tuple(field.name for field in dataclasses.fields(Profile) if field.name != "name")
+"""Resilience knobs a profile's `set:` may override."""
 
 
 def find_inconsistencies(experiment: Experiment) -> list[Finding]:
@@ -43,7 +47,7 @@ def _timeline_findings(experiment: Experiment) -> Iterator[Finding]:
         offset_s = resolve(step.at, windows)
         if not 0 <= offset_s < total_s:
             yield ("timeline", index, "at"), (
-                f"'{step.at}' is {offset_s:g}s from the start, outside the run [0s, {total_s:g}s)"
+                f"{offset_s:g}s from the start is outside the run, which lasts {total_s:g}s"
             )
             continue
         duration_s = duration_of(step)
@@ -87,6 +91,9 @@ def _profile_findings(experiment: Experiment) -> Iterator[Finding]:
     declared = experiment.check_ids()
     for profile, expectation in experiment.profiles.items():
         for knob, value in expectation.overrides.items():
+            if knob not in KNOBS:
+                yield ("profiles", profile, "set", knob), unknown("knob", knob, KNOBS)
+                continue
             try:
                 load_profile(profile, {knob: _knob_text(value)})
             except ValueError as exc:

@@ -53,7 +53,9 @@ def _parse(text: str, name: str) -> tuple[Source | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        detail = str(exc.problem or exc.context)
+        if exc.context and exc.problem and exc.context_mark is not None:
+            detail += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         return None, [Problem(name, "", line, f"not valid YAML: {detail}")]
     except (yaml.YAMLError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)

@@ -7,6 +7,7 @@ advice, not as library jargon. Pure: it reads no file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from harness.spec.actions import ACTION_KINDS
-from harness.spec.base import ERROR_TYPE, PathPart, unknown
+from harness.spec.base import ERROR_TYPE, PathPart, suggestion, unknown
 from harness.spec.source import Path, Source
 
 
@@ -70,14 +71,17 @@ def _user_path(data: object, loc: Sequence[Any]) -> tuple[Path, bool]:
     path: list[PathPart] = []
     node = data
     is_key = False
+    arrived = True  # just stepped into `node`: where pydantic puts a union's tag
     for part in loc:
         if part == "[key]":
             is_key = True
             continue
-        if isinstance(node, Mapping) and part not in node and node.get("action") == part:
-            continue  # the discriminated-union tag pydantic inserts
+        if arrived and isinstance(node, Mapping) and node.get("action") == part:
+            arrived = False
+            continue  # the discriminated-union tag, which the user never wrote
         path.append(part)
         node = _child(node, part)
+        arrived = True
     return tuple(path), is_key
 
 
@@ -91,6 +95,11 @@ def _child(node: object, part: object) -> object:
 
 def _shape(value: object, wanted: str) -> str:
     return f"expected {wanted}, got {describe(value)}"
+
+
+def _not_one_of(value: object, expected: str) -> str:
+    valid = re.findall(r"'([^']*)'", expected)
+    return f"{describe(value)} is not one of: {', '.join(valid)}{suggestion(value, valid)}"
 
 
 _REASONS: Mapping[str, Callable[[Mapping[str, Any], object, str], tuple[str, Path]]] = {
@@ -111,6 +120,10 @@ _REASONS: Mapping[str, Callable[[Mapping[str, Any], object, str], tuple[str, Pat
         f"{_PATTERN_ADVICE.get(str(ctx.get('pattern')), message)}, got {describe(value)}", ()
     ),
     "value_error": lambda _c, _v, message: (message.removeprefix("Value error, "), ()),
+    "literal_error": lambda ctx, value, _m: (_not_one_of(value, str(ctx.get("expected"))), ()),
+    "date_from_datetime_parsing": lambda _c, value, _m: (_shape(value, "a date (2024-10-30)"), ()),
+    "date_parsing": lambda _c, value, _m: (_shape(value, "a date (2024-10-30)"), ()),
+    "date_type": lambda _c, value, _m: (_shape(value, "a date (2024-10-30)"), ()),
 }
 """User-facing reason (and any path below the error's location) by pydantic error type."""
 
@@ -136,8 +149,8 @@ def _one(file: str, source: Source, error: Mapping[str, Any]) -> Iterator[Proble
     path = (*base, *below)
     if error["type"] == "missing":
         reason = f"missing required key {path[-1]!r}" if path else reason
-    if is_key and not below:
-        reason = f"key: {reason}"
+    if is_key and error["type"] != ERROR_TYPE:
+        reason = f"key {path[-1]!r}: {reason}" if path else reason
     yield Problem(file, format_path(path), source.line_of(path), reason)
 
 
