@@ -144,7 +144,8 @@ def test_set_upstream_moves_traffic(
     """Re-pointing the proxy sends new connections to the other DC; old ones are dropped."""
     dc_a, dc_b = echo_pair
     info = control.create("payments-core", "127.0.0.1:0", dc_a)
-    with socket.create_connection(info.listen_endpoint.address.split(":"), IO_TIMEOUT_S) as old:
+    listen = info.listen_endpoint
+    with socket.create_connection((listen.host, listen.port), IO_TIMEOUT_S) as old:
         old.sendall(b"ping")
         assert read_exactly(old, 6) == b"A:ping"
         moved = control.set_upstream("payments-core", dc_b)
