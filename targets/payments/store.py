@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS payments (
     payment_id TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL, end_to_end_id TEXT NOT NULL,
     debtor_account TEXT NOT NULL, creditor_account TEXT NOT NULL, amount_cents INTEGER NOT NULL,
     currency TEXT NOT NULL, scheme TEXT NOT NULL, remittance TEXT,
-    status TEXT NOT NULL, reason_code TEXT, detail TEXT, hold_id TEXT, journal_id TEXT,
+    status TEXT NOT NULL, reason_code TEXT, detail TEXT, hold_id TEXT, hold_state TEXT,
+    journal_id TEXT,
     submissions INTEGER NOT NULL DEFAULT 0, history TEXT NOT NULL,
     created_at_s REAL NOT NULL, settle_by_s REAL NOT NULL
 );
@@ -72,6 +73,7 @@ class Payment:
     reason_code: str | None = None
     detail: str | None = None
     hold_id: str | None = None
+    hold_state: str | None = None
     journal_id: str | None = None
     submissions: int = 0
     history: tuple[HistoryEntry, ...] = ()
@@ -131,15 +133,19 @@ class PaymentStore:
             return Claim("in_flight", row["payment_id"])
         return Claim("replay", row["payment_id"], row["status_code"], json.loads(row["body"]))
 
-    def record_answer(self, key: str, status_code: int, body: dict[str, Any]) -> None:
-        """Store the first answer given for `key`; later requests replay it."""
+    def record_answer(
+        self, key: str, payment_id: str, status_code: int, body: dict[str, Any]
+    ) -> None:
+        """Store the first answer given for `key` (still naming `payment_id`); replayed later."""
         self._db.execute(
             "UPDATE idempotency_keys SET status_code = ?, body = ? WHERE key = ? "
-            "AND status_code IS NULL", (status_code, json.dumps(body), key))
+            "AND payment_id = ? AND status_code IS NULL",
+            (status_code, json.dumps(body), key, payment_id))
 
-    def release_key(self, key: str) -> None:
-        """Forget `key` (the request was refused before anything happened; a retry may run)."""
-        self._db.execute("DELETE FROM idempotency_keys WHERE key = ?", (key,))
+    def release_key(self, key: str, payment_id: str) -> None:
+        """Forget `key` if it still names `payment_id` (refused before anything happened)."""
+        self._db.execute(
+            "DELETE FROM idempotency_keys WHERE key = ? AND payment_id = ?", (key, payment_id))
 
     def unanswered_keys(self) -> list[tuple[str, str]]:
         """(key, payment_id) for keys whose first answer was never stored (crash mid-request)."""
@@ -160,7 +166,8 @@ class PaymentStore:
         """Payments still in process, or settled but not yet posted to the ledger."""
         rows = self._db.execute(
             "SELECT * FROM payments WHERE status IN ('RCVD', 'ACSP') "
-            "OR (status = 'ACSC' AND journal_id IS NULL) ORDER BY created_at_s").fetchall()
+            "OR (status = 'ACSC' AND journal_id IS NULL) "
+            "OR (status = 'RJCT' AND hold_state = 'ACTIVE') ORDER BY created_at_s").fetchall()
         return [_payment(r) for r in rows]
 
     def transition(
@@ -178,8 +185,8 @@ class PaymentStore:
         return self._require(payment_id)
 
     def update(self, payment_id: str, **fields: str | int | None) -> Payment:
-        """Set hold_id, journal_id or submissions."""
-        allowed = {"hold_id", "journal_id", "submissions"}
+        """Set hold_id, hold_state, journal_id or submissions."""
+        allowed = {"hold_id", "hold_state", "journal_id", "submissions"}
         if not fields or not set(fields) <= allowed:
             raise ValueError(f"store.update: fields must be among {sorted(allowed)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)
@@ -197,11 +204,11 @@ class PaymentStore:
         self._db.execute(
             "INSERT INTO payments (payment_id, idempotency_key, end_to_end_id, debtor_account, "
             "creditor_account, amount_cents, currency, scheme, remittance, status, reason_code, "
-            "detail, hold_id, journal_id, submissions, history, created_at_s, settle_by_s) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "detail, hold_id, hold_state, journal_id, submissions, history, created_at_s, "
+            "settle_by_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (p.payment_id, p.idempotency_key, p.end_to_end_id, p.debtor_account,
              p.creditor_account, p.amount_cents, p.currency, p.scheme, p.remittance, p.status,
-             p.reason_code, p.detail, p.hold_id, p.journal_id, p.submissions,
+             p.reason_code, p.detail, p.hold_id, p.hold_state, p.journal_id, p.submissions,
              _history_json(p.history), p.created_at_s, p.settle_by_s))
 
 

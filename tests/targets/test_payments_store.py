@@ -19,8 +19,8 @@ def test_claim_new_in_flight_mismatch_replay(tmp_path: Path) -> None:
     assert store.claim("k1", "fp-a", payment()).outcome == "new"
     assert store.claim("k1", "fp-a", payment("pay_2")).outcome == "in_flight"
     assert store.claim("k1", "fp-b", payment("pay_3")).outcome == "mismatch"
-    store.record_answer("k1", 201, {"payment_id": "pay_1", "status": "ACSC"})
-    store.record_answer("k1", 500, {"error": "later answers never overwrite"})
+    store.record_answer("k1", "pay_1", 201, {"payment_id": "pay_1", "status": "ACSC"})
+    store.record_answer("k1", "pay_1", 500, {"error": "later answers never overwrite"})
     replay = store.claim("k1", "fp-a", payment("pay_4"))
     assert (replay.outcome, replay.payment_id, replay.status_code) == ("replay", "pay_1", 201)
     assert replay.body == {"payment_id": "pay_1", "status": "ACSC"}
@@ -61,7 +61,9 @@ def test_released_key_can_be_claimed_again(tmp_path: Path) -> None:
     """A key released after a fail-fast refusal is free for the client's retry."""
     store = PaymentStore(tmp_path / "p.db", clock=lambda: 100.0)
     store.claim("k1", "fp", payment())
-    store.release_key("k1")
+    store.release_key("k1", "pay_other")
+    assert store.claim("k1", "fp", payment("pay_2")).outcome == "in_flight"
+    store.release_key("k1", "pay_1")
     assert store.claim("k1", "fp", payment("pay_2")).outcome == "new"
     with pytest.raises(ValueError, match="fields must be among"):
         store.update("pay_2", status="ACSC")

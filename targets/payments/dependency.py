@@ -1,0 +1,184 @@
+"""One HTTP dependency of payments (core or clearing) behind its resilience mechanisms.
+
+Per call: circuit breaker -> bulkhead -> timeout (the profile's per-call timeout, cut to the
+request's remaining deadline) -> retries with capped exponential backoff (full jitter from the
+seeded generator) through tenacity. Failures are sorted by what the caller may assume:
+`DependencyUnavailableError` means the request certainly did not run (refused connection,
+breaker open, bulkhead full, a 503 refusal): safe to fail fast. `OutcomeUnknownError` means it
+may have run (timeout after sending, connection cut, 5xx): the caller must find out, not guess.
+This module knows nothing about payments; idempotency keys are given by the caller.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import structlog
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+
+from targets.payments.breaker import CircuitBreaker, CircuitOpenError
+from targets.payments.bulkhead import Bulkhead, BulkheadFullError
+from targets.profiles import Profile
+from targets.service import outbound_headers, remaining_s
+
+log = structlog.get_logger()
+
+KeyForAttempt = Callable[[int], str]
+"""Idempotency key for attempt n (1-based)."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A dependency's HTTP answer below 500 (4xx are business answers, not failures)."""
+
+    status_code: int
+    body: dict[str, Any]
+
+
+class DependencyUnavailableError(Exception):
+    """The call certainly did not execute; `retry_after_s` is a hint for the client."""
+
+    def __init__(self, dependency: str, reason: str, retry_after_s: float) -> None:
+        super().__init__(f"{dependency} unavailable: {reason}")
+        self.dependency = dependency
+        self.retry_after_s = retry_after_s
+
+
+class OutcomeUnknownError(Exception):
+    """The call may have executed; nobody knows whether it did."""
+
+    def __init__(self, dependency: str, reason: str) -> None:
+        super().__init__(f"{dependency} outcome unknown: {reason}")
+        self.dependency = dependency
+
+
+class _AttemptFailedError(Exception):
+    """One attempt failed in a way worth retrying."""
+
+    def __init__(self, reason: str, maybe_executed: bool) -> None:
+        super().__init__(reason)
+        self.maybe_executed = maybe_executed
+
+
+class Dependency:
+    """Calls to one service through its proxied URL."""
+
+    def __init__(
+        self, name: str, client: httpx.AsyncClient, profile: Profile, *,
+        clock: Callable[[], float], rng: random.Random, admin_token: str,
+    ) -> None:
+        self.name = name
+        self.profile = profile
+        self._client = client
+        self._rng = rng
+        self._admin_token = admin_token
+        self.breaker = CircuitBreaker(
+            name, profile.breaker_failure_threshold, profile.breaker_open_s, clock,
+            enabled=profile.breaker_enabled,
+        )
+        self.bulkhead = Bulkhead(name, profile.bulkhead_max_concurrent, profile.bulkhead_max_wait_s)
+
+    async def call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *,
+        key: KeyForAttempt | None = None, retry_unknown: bool = True,
+    ) -> Reply:
+        """Send one logical request, retrying as the profile says; see the module docstring."""
+        maybe_executed = False
+        attempts = AsyncRetrying(
+            stop=stop_after_attempt(max(1, self.profile.retry_attempts)),
+            wait=self._backoff,
+            retry=retry_if_exception_type(_AttemptFailedError),
+            reraise=True,
+        )
+        try:
+            async for attempt in attempts:
+                with attempt:
+                    number = attempt.retry_state.attempt_number
+                    try:
+                        return await self._attempt(method, path, body, key, number)
+                    except _AttemptFailedError as failed:
+                        maybe_executed = maybe_executed or failed.maybe_executed
+                        if failed.maybe_executed and not retry_unknown:
+                            raise OutcomeUnknownError(self.name, str(failed)) from None
+                        raise
+                    except DependencyUnavailableError as refused:
+                        if maybe_executed:
+                            raise OutcomeUnknownError(self.name, str(refused)) from None
+                        raise
+        except _AttemptFailedError as failed:
+            if maybe_executed:
+                raise OutcomeUnknownError(self.name, str(failed)) from None
+            raise DependencyUnavailableError(
+                self.name, str(failed), self.profile.retry_after_s) from None
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _backoff(self, state: RetryCallState) -> float:
+        ceiling = min(self.profile.retry_cap_s, self.profile.retry_base_s * 2 ** (
+            state.attempt_number - 1))
+        wait_s = self._rng.uniform(0, ceiling) if self.profile.retry_jitter else ceiling
+        left = remaining_s(None)
+        return wait_s if left is None else min(wait_s, left)
+
+    async def _attempt(
+        self, method: str, path: str, body: dict[str, Any] | None,
+        key: KeyForAttempt | None, number: int,
+    ) -> Reply:
+        try:
+            self.breaker.before_call()
+        except CircuitOpenError as refused:
+            raise DependencyUnavailableError(
+                self.name, "circuit breaker open", max(1.0, refused.retry_after_s)) from None
+        try:
+            async with self.bulkhead.slot():
+                return await self._send(method, path, body, key, number)
+        except BulkheadFullError:
+            self.breaker.record_success()  # not the dependency's fault; frees a half-open probe
+            raise DependencyUnavailableError(
+                self.name, "bulkhead full", self.profile.retry_after_s) from None
+
+    async def _send(
+        self, method: str, path: str, body: dict[str, Any] | None,
+        key: KeyForAttempt | None, number: int,
+    ) -> Reply:
+        timeout_s = remaining_s(self.profile.request_timeout_s)
+        if timeout_s is not None and timeout_s <= 0.005:
+            self.breaker.record_success()
+            raise _AttemptFailedError("request deadline exhausted", maybe_executed=False)
+        headers = outbound_headers(self.profile)
+        if key is not None:
+            headers["Idempotency-Key"] = key(number)
+        if path.startswith("/admin"):
+            headers["X-Admin-Token"] = self._admin_token
+        try:
+            response = await self._client.request(
+                method, path, json=body, headers=headers, timeout=httpx.Timeout(timeout_s))
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            self.breaker.record_failure()
+            raise _AttemptFailedError(f"cannot connect ({type(exc).__name__})", False) from None
+        except httpx.TransportError as exc:
+            self.breaker.record_failure()
+            raise _AttemptFailedError(f"no answer ({type(exc).__name__})", True) from None
+        except BaseException:
+            self.breaker.record_failure()
+            raise
+        return self._classify(response)
+
+    def _classify(self, response: httpx.Response) -> Reply:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {"value": body}
+        if response.status_code == 503:
+            self.breaker.record_failure()
+            raise _AttemptFailedError(f"503 {body.get('error', 'unavailable')}", False)
+        if response.status_code >= 500:
+            self.breaker.record_failure()
+            raise _AttemptFailedError(f"{response.status_code} {body.get('error', '')}", True)
+        self.breaker.record_success()
+        return Reply(response.status_code, body)
