@@ -59,10 +59,10 @@ def hold_body(hold: dict[str, Any], now_s: float) -> dict[str, Any]:
 
 def place_hold(txn: Txn, key: str, request_hash: str, request: HoldRequest) -> Outcome:
     """POST /v1/holds: reserve funds (201) or 422 `insufficient_funds` (AM04)."""
+    require_primary(txn)
     earlier = replay(txn.conn, "hold", key, request_hash)
     if earlier is not None:
         return earlier
-    require_primary(txn)
     if request.amount_cents <= 0:
         raise RefusalError(422, "invalid_amount", "a hold amount must be positive")
     if not 0 < request.expires_in_s <= MAX_HOLD_S:
@@ -96,6 +96,7 @@ def place_hold(txn: Txn, key: str, request_hash: str, request: HoldRequest) -> O
 
 def capture_hold(txn: Txn, hold_id: str, credit_account: str, transfer_id: str | None) -> Outcome:
     """POST /v1/holds/{id}/capture: book the held amount to `credit_account`, once."""
+    require_primary(txn)
     hold = _hold(txn, hold_id)
     status = effective_status(hold, txn.now_s)
     if status == "CAPTURED":
@@ -107,7 +108,6 @@ def capture_hold(txn: Txn, hold_id: str, credit_account: str, transfer_id: str |
             f"hold {hold_id} is {status}",
             {"hold_id": hold_id, "status": status},
         )
-    require_primary(txn)
     journal_id = f"J-{secrets.token_hex(8)}"
     captured = {**hold, "status": "CAPTURED", "journal_id": journal_id, **txn.stamp()}
     txn.put("holds", captured)
@@ -130,6 +130,7 @@ def capture_hold(txn: Txn, hold_id: str, credit_account: str, transfer_id: str |
 
 def release_hold(txn: Txn, hold_id: str) -> Outcome:
     """POST /v1/holds/{id}/release: free the funds; again answers the same; 409 if captured."""
+    require_primary(txn)
     hold = _hold(txn, hold_id)
     status = effective_status(hold, txn.now_s)
     if status == "CAPTURED":
@@ -141,7 +142,6 @@ def release_hold(txn: Txn, hold_id: str) -> Outcome:
         )
     if status in ("RELEASED", "EXPIRED"):
         return Outcome(200, {"hold_id": hold_id, "status": status}, int(hold["seq"]))
-    require_primary(txn)
     txn.put("holds", {**hold, "status": "RELEASED", **txn.stamp()})
     _touch(txn, account_row(txn.conn, hold["account_id"]))
     return Outcome(200, {"hold_id": hold_id, "status": "RELEASED"}, txn.seq)

@@ -4,7 +4,9 @@ Every function here runs inside a write `Txn` (BEGIN IMMEDIATE, opened by the ca
 either writes and returns an `Outcome` or raises a `RefusalError` (the caller rolls back). Rules:
 postings of a journal sum to zero per currency; a customer account's available balance
 (booked minus active holds) never goes below zero (422 `insufficient_funds`, reason AM04);
-internal accounts (FUNDING, CLEARING, SUSPENSE) may go negative. Only the primary writes.
+internal accounts (FUNDING, CLEARING, SUSPENSE) may go negative. Only the primary writes, and
+only the primary replays a stored answer: a fenced DC must never confirm a write that the new
+primary may lack.
 This module must not do I/O beyond its SQLite transaction.
 """
 
@@ -138,10 +140,10 @@ def book(txn: Txn, journal: dict[str, Any], legs: Sequence[Leg]) -> None:
 
 def post_journal(txn: Txn, key: str, request_hash: str, request: JournalRequest) -> Outcome:
     """POST /v1/journals: replay a known key, else book a balanced journal (201)."""
+    require_primary(txn)
     earlier = replay(txn.conn, "journal", key, request_hash)
     if earlier is not None:
         return earlier
-    require_primary(txn)
     check_balanced(request.legs)
     journal_id = request.journal_id or f"J-{secrets.token_hex(8)}"
     if txn.conn.execute("SELECT 1 FROM journals WHERE journal_id = ?", (journal_id,)).fetchone():
@@ -175,6 +177,7 @@ def post_journal(txn: Txn, key: str, request_hash: str, request: JournalRequest)
 
 def reverse_journal(txn: Txn, journal_id: str) -> Outcome:
     """POST /v1/journals/{id}/reverse: book the mirror journal once; again answers the same."""
+    require_primary(txn)
     original = txn.conn.execute(
         "SELECT * FROM journals WHERE journal_id = ?", (journal_id,)
     ).fetchone()
@@ -187,7 +190,6 @@ def reverse_journal(txn: Txn, journal_id: str) -> Outcome:
     ).fetchone()
     if done is not None:
         return Outcome(201, _reversal_body(done["journal_id"], journal_id), int(done["seq"]))
-    require_primary(txn)
     legs = [
         Leg(p["account_id"], -p["amount_cents"], p["currency"])
         for p in txn.conn.execute(
