@@ -40,7 +40,7 @@ def test_crashing_checker_gives_unknown(monkeypatch: pytest.MonkeyPatch) -> None
     def broken(state: BankState, samples: Sequence[Sample]) -> InvariantResult:
         raise KeyError("ACC-0009")
 
-    monkeypatch.setitem(INVARIANTS, "money_conserved", broken)  # type: ignore[arg-type]
+    monkeypatch.setitem(INVARIANTS, "money_conserved", broken)
     story = Story()
     story.transfer("T1", 1, 2, 100)
     results = run_invariants(
