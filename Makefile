@@ -35,7 +35,7 @@ bench: setup
 	$(PY) bench/load.py
 
 images: setup
-	$(PY) -m harness images
+	$(PY) -m harness images $(if $(BASE_IMAGE),--base-image $(BASE_IMAGE),)
 
 clean:
 	rm -rf reports/runs reports/*.html reports/*.json reports/*.md

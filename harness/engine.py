@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -100,6 +101,7 @@ def run_experiment(experiment: Experiment, source: Path, options: RunOptions) ->
     run_id = new_run_id(experiment.name, options.profile)
     run_dir = options.out_dir / "runs" / run_id
     (run_dir / "exports").mkdir(parents=True)
+    shutil.copyfile(source, run_dir / "experiment.yaml")
     structlog.contextvars.bind_contextvars(run_id=run_id)
     record: dict[str, Any] = {
         "run_id": run_id, "experiment": experiment.name, "source": str(source),

@@ -1,0 +1,138 @@
+"""Analyses a stored run: load records + exports + timeline -> checks, verdict, KPIs, outputs.
+
+Reads only the run folder (written by the engine before any analysis), so `harness report
+RUN_DIR` re-checks a run offline and gets the same answer. Writes `result.json` and
+`junit.xml` (and the HTML report when the report package is installed) into the folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.bankstate import BankState
+from harness.errors import ConfigError, HarnessError
+from harness.exports import read_exports
+from harness.load.samples import Sample, read_samples
+from harness.metrics import StatusEvent, Window
+from harness.report.results import build_result, write_junit, write_result
+from harness.spec.loader import load_experiment
+from harness.spec.model import Experiment
+from harness.topology import DATA_CENTRES, core_service
+from harness.verdicts import (
+    Check,
+    RecoveryBar,
+    RunHistory,
+    SloTarget,
+    evaluate,
+    matches_expectation,
+    overall,
+)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    experiment: str
+    profile: str
+    run_dir: Path
+    expected: str
+    actual: str
+    matched: bool
+    reason: str
+
+    def line(self) -> str:
+        mark = "✔" if self.matched else "✘"
+        return (f"{mark} {self.experiment} [{self.profile}] expected {self.expected}, "
+                f"got {self.actual}: {self.reason}\n    {self.run_dir / 'report.html'}")
+
+
+def slo_targets(experiment: Experiment) -> list[SloTarget]:
+    return [
+        SloTarget(journey, phase, bar.availability_pct, bar.p50_ms, bar.p95_ms, bar.p99_ms)
+        for journey, phases in experiment.slo.items() for phase, bar in phases.items()
+    ]
+
+
+def recovery_bars(experiment: Experiment) -> list[RecoveryBar]:
+    rec = experiment.recovery
+    if rec is None:
+        return []
+    return [RecoveryBar(tuple(rec.journeys), rec.max_time_to_recover_s, max(1, round(rec.window_s)))]
+
+
+def bank_state(exports: dict[str, Any]) -> tuple[BankState | None, str]:
+    """The bank state from the exports, or None with the reason it cannot be built."""
+    active = exports.get("placement", {}).get("active_dc", "dc-a")
+    broken = [name for name, data in exports.items() if isinstance(data, dict) and "error" in data]
+    cores = {dc: exports[core_service(dc)] for dc in DATA_CENTRES
+             if core_service(dc) not in broken}
+    needed = {"payments", "clearing", core_service(active)}
+    if needed & set(broken):
+        return None, "exports failed: " + "; ".join(exports[n]["error"] for n in sorted(needed & set(broken)))
+    try:
+        return BankState.from_exports(cores, active, exports["payments"], exports["clearing"]), ""
+    except HarnessError as exc:
+        return None, str(exc)
+
+
+def status_events(exports: dict[str, Any]) -> list[StatusEvent]:
+    history = exports.get("mobile-api", {}).get("status_history", [])
+    kinds = {"incident_opened": True, "incident_resolved": False}
+    return [StatusEvent(float(c["at_s"]), kinds[c["kind"]]) for c in history if c.get("kind") in kinds]
+
+
+def run_checks(run: dict[str, Any], experiment: Experiment, samples: tuple[Sample, ...],
+               state: BankState | None) -> tuple[list[Check], RunHistory]:
+    t0 = float(run["t0"])
+    windows = tuple(Window(p["name"], t0 + p["start_s"], t0 + p["end_s"])
+                    for p in run["schedule"]["phases"])
+    fault = next(w for w in windows if w.name == "fault")
+    history = RunHistory(samples, windows, fault.end_s, windows[-1].end_s)
+    checks = evaluate(history, slo_targets(experiment), recovery_bars(experiment),
+                      experiment.invariants, state)
+    if run.get("abort_reason"):
+        checks.append(Check("abort", "slo", "fail", run["abort_reason"]))
+    failed_steps = [e for e in run.get("timeline", []) if e["outcome"] != "ok"]
+    if failed_steps:
+        step = failed_steps[0]
+        checks.append(Check("timeline", "slo", "unknown",
+                            f"{len(failed_steps)} timeline step(s) failed, first: {step['step']} "
+                            f"{step['description']}: {step['error']}"))
+    return checks, history
+
+
+def analyse_run(run_dir: Path) -> RunOutcome:
+    """Analyse the run stored in `run_dir` and write its outputs."""
+    try:
+        run = json.loads((run_dir / "run.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{run_dir}: cannot read run.json: {exc}") from exc
+    experiment = load_experiment(run_dir / "experiment.yaml")
+    expected = experiment.profiles[run["profile"]]
+    if run.get("status") not in ("completed", "aborted") or "t0" not in run:
+        reason = run.get("error", f"the run did not complete ({run.get('status')})")
+        result = build_result(run, experiment, [], None, (), {}, "unknown", False, reason)
+        write_result(run_dir, result)
+        return RunOutcome(experiment.name, run["profile"], run_dir, expected.verdict, "unknown", False, reason)
+    samples = tuple(read_samples(run_dir / "load.jsonl")) if (run_dir / "load.jsonl").exists() else ()
+    exports = read_exports(run_dir / "exports")
+    state, state_problem = bank_state(exports)
+    checks, history = run_checks(run, experiment, samples, state)
+    verdict = overall(checks)
+    matched, reason = matches_expectation(verdict, expected.verdict, expected.because)
+    result = build_result(run, experiment, checks, history, samples, exports, verdict.status,
+                          matched, reason, state_problem=state_problem, events=status_events(exports))
+    write_result(run_dir, result)
+    write_junit(run_dir, result)
+    _write_html(run_dir)
+    return RunOutcome(experiment.name, run["profile"], run_dir, expected.verdict, verdict.status, matched, reason)
+
+
+def _write_html(run_dir: Path) -> None:
+    try:
+        from harness.report.html import write_run_report
+    except ImportError:
+        return
+    write_run_report(run_dir)

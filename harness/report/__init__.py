@@ -1,0 +1,1 @@
+"""Run outputs: result.json, junit.xml and the HTML reports."""
