@@ -81,6 +81,7 @@ class ArrivalSchedule:
         self._seq = 0
         self._last_due_s = 0.0
         self._pending: Intent | None = None
+        self._ended = False
         self._phase = rng.random() if arrivals == "fixed" else 0.0
 
     def _draw(self) -> Intent | None:
@@ -89,6 +90,7 @@ class ArrivalSchedule:
         else:  # fixed interval after a seeded phase, computed without drift
             due_s = (self._phase + self._seq) / self._rate_per_s
         if due_s >= self._end_s:
+            self._ended = True
             return None
         self._last_due_s = due_s
         journey = self._rng.choices(self._names, cum_weights=self._cum_weights)[0]
@@ -97,7 +99,7 @@ class ArrivalSchedule:
 
     def peek(self) -> Intent | None:
         """The next intent without taking it; None once the schedule has ended."""
-        if self._pending is None:
+        if self._pending is None and not self._ended:
             self._pending = self._draw()
         return self._pending
 

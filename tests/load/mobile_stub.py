@@ -5,7 +5,8 @@ balance answers 503 + Retry-After every 5th call, stale every 7th, 401 every 13t
 new transfer (by first sight of its Idempotency-Key) is ACSC, except n%10==3 (first attempt
 hangs, the retry is answered), n%10==7 (every attempt hangs), n%10==5 (ACSP, then ACSC on the
 second look) and n%10==9 (RJCT AM04). POST /stub/stall {"seconds": s} makes every customer
-route hang for s seconds; GET /stub/keys lists attempts per Idempotency-Key.
+route hang for s seconds; GET /stub/keys lists attempts per Idempotency-Key and
+GET /stub/in-flight counts customer requests being answered.
 It is not the real mobile-api and must never grow business logic.
 """
 
@@ -29,13 +30,19 @@ attempts: Counter[str] = Counter()
 first_seen: dict[str, int] = {}
 polls: Counter[str] = Counter()
 stall_until = [0.0]
+in_flight = [0]
 
 
 @app.middleware("http")
 async def stall(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    if not request.url.path.startswith(("/stub/", "/health")):
+    if request.url.path.startswith(("/stub/", "/health")):
+        return await call_next(request)
+    in_flight[0] += 1
+    try:
         await asyncio.sleep(max(0.0, stall_until[0] - time.monotonic()))
-    return await call_next(request)
+        return await call_next(request)
+    finally:
+        in_flight[0] -= 1
 
 
 @app.get("/health/live")
@@ -47,6 +54,11 @@ async def live() -> dict[str, str]:
 async def set_stall(body: dict[str, float]) -> dict[str, float]:
     stall_until[0] = time.monotonic() + body["seconds"]
     return body
+
+
+@app.get("/stub/in-flight")
+async def requests_in_flight() -> dict[str, int]:
+    return {"in_flight": in_flight[0]}
 
 
 @app.get("/stub/keys")
@@ -106,7 +118,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     port = parser.parse_args().port
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=1,
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,62 @@
+"""Unit tests of the sample stream: batched JSON lines and tailing them while they grow."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from harness.load.process import tail_samples
+from harness.load.samples import Sample, read_samples, write_sample
+from harness.load.sink import SampleSink, sample_line
+
+SAMPLE = Sample(
+    t_s=1.5,
+    journey="transfer",
+    status=201,
+    latency_ms=12.0,
+    outcome="ok",
+    customer="CUST-0001",
+    transfer_id="T1",
+    idempotency_key="k",
+    payment_status="ACSC",
+    amount="3.00",
+)
+
+
+def test_sample_line_matches_the_record_format() -> None:
+    """The sink's fast serialisation is byte-identical to samples.write_sample."""
+    stream = io.StringIO()
+    write_sample(stream, SAMPLE)
+    assert sample_line(SAMPLE) + "\n" == stream.getvalue()
+
+
+def test_sink_writes_nothing_until_flushed(tmp_path: Path) -> None:
+    """Samples stay in memory until flush, then land as readable lines."""
+    path = tmp_path / "load.jsonl"
+    with path.open("w", encoding="utf-8") as stream:
+        sink = SampleSink(stream)
+        sink.add(SAMPLE)
+        sink.add(SAMPLE)
+        assert path.read_text() == ""
+        assert sink.flush() == 2
+        assert list(read_samples(path)) == [SAMPLE, SAMPLE]
+        assert sink.flush() == 0 and sink.written == 2
+
+
+def test_tail_samples_reads_only_complete_lines(tmp_path: Path) -> None:
+    """A torn last line is left for the next call, which resumes from the returned offset."""
+    path = tmp_path / "load.jsonl"
+    line = sample_line(SAMPLE) + "\n"
+    path.write_text(line + line[:20])
+    samples, offset = tail_samples(path, 0)
+    assert samples == [SAMPLE] and offset == len(line.encode())
+    with path.open("a") as stream:
+        stream.write(line[20:])
+    more, offset2 = tail_samples(path, offset)
+    assert more == [SAMPLE] and offset2 == 2 * len(line.encode())
+    assert tail_samples(path, offset2) == ([], offset2)
+
+
+def test_tail_samples_of_a_missing_file_is_empty(tmp_path: Path) -> None:
+    """Before the runner created its file there is nothing to show."""
+    assert tail_samples(tmp_path / "absent.jsonl", 0) == ([], 0)
