@@ -222,7 +222,9 @@ def test_heal_and_remove_all_toxics(
     for name in ("mobile-core", "payments-core"):
         control.create(name, "127.0.0.1:0", echo_pair[0])
         control.add_toxic(name, ToxicSpec("latency", attributes={"latency": 1}))
-        control.add_toxic(name, ToxicSpec("slicer", stream="upstream"))
+        control.add_toxic(
+            name, ToxicSpec("slicer", stream="upstream", attributes={"average_size": 64})
+        )
     control.set_enabled("payments-core", False)
     assert control.remove_all_toxics() == ()
     assert [(p.enabled, p.toxics) for p in control.list()] == [(True, ()), (False, ())]
