@@ -29,12 +29,13 @@ def free_port() -> int:
 class ServiceProcess:
     """One `python -m targets.<service>` child process on 127.0.0.1."""
 
-    def __init__(self, module: str, args: list[str], log_path: Path) -> None:
+    def __init__(self, module: str, args: list[str], log_path: Path,
+                 bank_flags: bool = True) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        command = [sys.executable, "-m", module, "--host", "127.0.0.1", "--port",
-                   str(self.port), "--admin-token", "test-admin", *args]
+        flags = ["--host", "127.0.0.1", "--port", str(self.port), "--admin-token", "test-admin"]
+        command = [sys.executable, "-m", module, *(flags if bank_flags else []), *args]
         self._log = log_path.open("wb")
         self.proc = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
 
