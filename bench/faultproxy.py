@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection
 import uvloop
 
 from harness.errors import HarnessError
+from harness.logs import configure_logging
 from harness.proxies import ProxyControl, ToxicSpec
 from harness.proxy_server import attach, start_fault_proxy
 from harness.topology import Endpoint
@@ -178,7 +179,7 @@ def ping_pong_us(where: Endpoint, count: int, budget_s: float = 60.0) -> list[fl
                 raise ConnectionError(f"{where.address} closed mid ping-pong")
             samples.append((time.perf_counter_ns() - started) / 1000)
             if time.monotonic() > deadline:
-                break
+                break  # bounded in time as well as count
     return samples
 
 
@@ -406,10 +407,8 @@ def bench(comps: list[Competitor], sizes: Sizes, rounds: int) -> dict[str, dict[
         name: {key: statistics.median(r[key] for r in runs) for key in runs[0]}
         for name, runs in history.items()
     }
-    direct = medians["direct"]
-    for figures in medians.values():
-        figures["added_p50_us"] = figures["rtt_p50_us"] - direct["rtt_p50_us"]
-        figures["added_p99_us"] = figures["rtt_p99_us"] - direct["rtt_p99_us"]
+    for figures, q in itertools.product(medians.values(), ("p50", "p99")):
+        figures[f"added_{q}_us"] = figures[f"rtt_{q}_us"] - medians["direct"][f"rtt_{q}_us"]
     return medians
 
 
@@ -432,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller sizes (64 MB bulk)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
+    configure_logging("warning", json=False, stream=sys.stderr)
     try:
         with ExitStack() as stack:
             echo, bulk = stack.enter_context(upstreams())
@@ -440,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     except HarnessError as exc:
         print(f"bench/faultproxy: {exc}", file=sys.stderr)
         return exc.exit_code
-    print(f"fault proxy bench: medians of {args.rounds} interleaved rounds, {sizes}")
+    print(f"medians of {args.rounds} rounds; {sizes.round_trips} RTs, {sizes.bulk_bytes >> 20} MiB")
     print(table(medians))
     print(note)
     return 0
