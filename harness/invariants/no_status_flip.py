@@ -64,5 +64,5 @@ def check(state: BankState, samples: Sequence[Sample]) -> InvariantResult:
     return verdict_of(
         NAME,
         [(k, found[k]) for k in kinds],
-        f"all {len(by_transfer)} statuses shown to customers held",
+        f"the statuses shown to customers for {len(by_transfer)} transfers held",
     )
