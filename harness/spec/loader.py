@@ -54,12 +54,18 @@ def _parse(text: str, name: str) -> tuple[Source | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         detail = str(exc.problem or exc.context)
-        if exc.context and exc.problem and exc.context_mark is not None:
+        if "single document" in str(exc.context):
+            detail = "a second document ('---'); an experiment file holds one"
+        elif exc.context and exc.problem and exc.context_mark is not None:
             detail += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        return None, [Problem(name, "", line, f"not valid YAML: {detail}")]
+        return None, [Problem(name, "", line, f"not valid YAML: {' '.join(detail.split())}")]
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        reason = f"character {exc.character!r} is not allowed in YAML"
+        return None, [Problem(name, "", line, f"not valid YAML: {reason}")]
     except (yaml.YAMLError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        return None, [Problem(name, "", None, f"not valid YAML: {reason}")]
+        return None, [Problem(name, "", None, f"not valid YAML: {' '.join(reason.split())}")]
     problems = [
         Problem(name, format_path(d.path), d.line, f"duplicate key (first at line {d.first_line})")
         for d in source.duplicates

@@ -16,6 +16,9 @@ import yaml
 from harness.spec.base import PathPart
 
 Path = tuple[PathPart, ...]
+_Loader = yaml.SafeLoader | yaml.CSafeLoader
+_SAFE_LOADER: type[_Loader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML was built with it (about ten times faster), else pure Python."""
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -47,7 +50,7 @@ class Source:
 
 def parse_source(text: str) -> Source:
     """Parse one YAML document; bad YAML raises `yaml.YAMLError` (with its mark)."""
-    loader = yaml.SafeLoader(text)
+    loader = _SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -60,7 +63,7 @@ def parse_source(text: str) -> Source:
     return Source(data, lines, duplicates)
 
 
-def _scalar_key(loader: yaml.SafeLoader, key: yaml.Node) -> PathPart:
+def _scalar_key(loader: _Loader, key: yaml.Node) -> PathPart:
     """The key as the data will hold it (YAML `1:` is the integer 1), for path matching."""
     if isinstance(key, yaml.ScalarNode):
         value = loader.construct_object(key)
@@ -69,7 +72,7 @@ def _scalar_key(loader: yaml.SafeLoader, key: yaml.Node) -> PathPart:
     return str(key.value)
 
 
-def _lines(loader: yaml.SafeLoader, node: yaml.Node, path: Path) -> Iterator[tuple[Path, int]]:
+def _lines(loader: _Loader, node: yaml.Node, path: Path) -> Iterator[tuple[Path, int]]:
     if path == ():
         yield path, node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):

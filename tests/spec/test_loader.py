@@ -128,7 +128,7 @@ BAD_EDITS = [
      "  - at: recovery\n    action: migrate\n    to: dc-b\n",
      "timeline[3].flags", "flags: {}", "set at least one of error_rate"),
     ("yaml-syntax-error", "users: 10", "users: 10: 11",
-     "", "users: 10: 11", "not valid YAML: mapping values are not allowed here"),
+     "", "users: 10: 11", "not valid YAML: mapping values are not allowed"),
     ("yaml-unclosed-flow", "seed: 7", "seed: [7",
      "", "seed: [7", "(while parsing a flow sequence started at line 63)"),
 ]
@@ -205,7 +205,7 @@ def test_error_is_a_config_error_listing_every_problem(
         ("- a\n- b\n", 1, "expected a mapping (key: value lines), got a list"),
         ("just text\n", 1, "got string 'just text'"),
         ("a: [\n", 2, "not valid YAML"),
-        ("a: 1\n---\nb: 2\n", 2, "expected a single document"),
+        ("a: 1\n---\nb: 2\n", 2, "a second document"),
         ("a: !!python/object:os.system {}\n", 1, "not valid YAML"),
         ("a: 1\n\tb: 2\n", 2, "not valid YAML"),
     ],

@@ -1,0 +1,43 @@
+"""The shipped experiment files load, and each proves what its fragile profile must reveal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.spec import load_experiment, validate_files
+
+EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
+FILES = sorted(EXPERIMENTS.glob("*.yaml"))
+
+WANTED = {
+    "interbank-core-crash": "slo:balance:fault:availability",
+    "bancolombia-migration": "invariant:acknowledged_durable",
+    "payments-retry-storm": "invariant:exactly_once",
+}
+
+
+def test_all_experiment_files_validate() -> None:
+    """Every file in experiments/ validates with no problem."""
+    assert FILES
+    assert [str(p) for p in validate_files(FILES)] == []
+
+
+@pytest.mark.parametrize("name", sorted(WANTED))
+def test_hardened_passes_and_fragile_fails_for_the_right_reason(name: str) -> None:
+    """Hardened is expected to pass and fragile to fail with the check the incident is about."""
+    experiment = load_experiment(EXPERIMENTS / f"{name}.yaml")
+    assert experiment.profiles["hardened"].verdict == "pass"
+    assert experiment.profiles["fragile"].verdict == "fail"
+    assert WANTED[name] in experiment.profiles["fragile"].because
+    assert experiment.incident.sources
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_quick_runs_take_about_half_a_minute(path: Path) -> None:
+    """At --time-scale 0.1 each run lasts 20-35 s and its faults fall in the fault phase."""
+    schedule = load_experiment(path).schedule(0.1)
+    assert 20 <= schedule.total_s <= 35
+    fault = schedule.phase("fault")
+    assert any(fault.start_s <= step.offset_s < fault.end_s for step in schedule.actions)
