@@ -5,10 +5,11 @@
 
 gevent monkey-patches this process before anything else is imported (Locust needs it, and
 patching after ssl/socket users are loaded is unsafe); the harness parent never imports this
-module or locust. Samples are flushed every 0.2 s. At --duration-s the schedule ends, the
-customers finish what they started (bounded by two client timeouts, one retry), then the
-process exits 0. SIGTERM/SIGINT stop at once: writes still in flight are recorded as unknown
-("load_stopped"), the file is flushed, exit 0. Bad flags: one line on stderr, exit 2.
+module or locust. Samples are flushed every 0.2 s. At --duration-s no new intent starts (those
+already past their start deadline are recorded unserved), customers finish what they started
+(bounded by two client timeouts, one retry), then the process exits 0. SIGTERM/SIGINT stop at
+once: writes still in flight are recorded as unknown ("load_stopped"), the file is flushed,
+exit 0. Bad flags: one line on stderr, exit 2.
 """
 
 from gevent import monkey
@@ -99,10 +100,10 @@ def run(config: LoadConfig, out_path: Path) -> int:
         runner.start(config.users, spawn_rate=SPAWN_PER_S)
         log.info("load_started", users=config.users, rate_per_s=config.rate_per_s)
         stopped_early = stop.wait(max(0.0, config.duration_s - ctx.clock.now_s()))
-        if not stopped_early:
-            ctx.schedule_over.set()
-            wait_for_idle(ctx, stop, grace_s=2 * config.client_timeout_s + 0.5)
         ctx.record_unserved(ctx.dispatcher.close(ctx.clock.now_s()))
+        ctx.schedule_over.set()
+        if not stopped_early:
+            wait_for_idle(ctx, stop, grace_s=2 * config.client_timeout_s + 0.5)
         runner.quit()
         ctx.polls.kill(block=True, timeout=1.0)
         flusher.kill(block=True)
