@@ -109,7 +109,7 @@ def analyse_run(run_dir: Path) -> RunOutcome:
         run = json.loads((run_dir / "run.json").read_text())
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{run_dir}: cannot read run.json: {exc}") from exc
-    experiment = load_experiment(run_dir / "experiment.yaml")
+    experiment = load_experiment(run_dir / f"{run['experiment']}.yaml")
     expected = experiment.profiles[run["profile"]]
     if run.get("status") not in ("completed", "aborted") or "t0" not in run:
         reason = run.get("error", f"the run did not complete ({run.get('status')})")

@@ -101,7 +101,7 @@ def run_experiment(experiment: Experiment, source: Path, options: RunOptions) ->
     run_id = new_run_id(experiment.name, options.profile)
     run_dir = options.out_dir / "runs" / run_id
     (run_dir / "exports").mkdir(parents=True)
-    shutil.copyfile(source, run_dir / "experiment.yaml")
+    shutil.copyfile(source, run_dir / f"{experiment.name}.yaml")
     structlog.contextvars.bind_contextvars(run_id=run_id)
     record: dict[str, Any] = {
         "run_id": run_id, "experiment": experiment.name, "source": str(source),
