@@ -110,17 +110,12 @@ class Shipper:
         self._wake.set()
 
     async def handshake(self) -> None:
-        """As a fencing primary, learn the peer's epoch and fence when it is newer."""
+        """As primary, learn the peer's position; with fencing, fence when its epoch is newer."""
         standing = self.node.current()
-        if not (self.replica_url and self.profile.fencing and standing.role == "primary"):
+        if not (self.replica_url and standing.role == "primary"):
             return
-        try:
-            answer = await self._client.get(f"{self.replica_url}/internal/replication/position")
-            peer = answer.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            self.last_error = f"handshake with peer failed: {type(exc).__name__}"
-            return
-        if isinstance(peer, dict) and int(peer.get("epoch", 0)) > standing.epoch:
+        peer = await self._ask_position()
+        if peer is not None and self.profile.fencing and int(peer["epoch"]) > standing.epoch:
             await self.fence_self(int(peer["epoch"]))
 
     async def fence_self(self, epoch: int) -> None:
@@ -212,7 +207,7 @@ class Shipper:
     async def ship_pending(self) -> None:
         """Ship every entry the standby lacks, batch by batch, until caught up or refused."""
         while self.node.current().role == "primary":
-            if self.replicated_seq is None and not await self._ask_position():
+            if self.replicated_seq is None and await self._ask_position() is None:
                 return
             after = self.replicated_seq or 0
             entries = await self.node.read(
@@ -229,15 +224,18 @@ class Shipper:
             if self.replicated_seq == after:
                 return
 
-    async def _ask_position(self) -> bool:
+    async def _ask_position(self) -> dict[str, Any] | None:
+        """The peer's {dc, role, epoch, last_seq}; also moves the shipping cursor there."""
         try:
             answer = await self._client.get(f"{self.replica_url}/internal/replication/position")
             answer.raise_for_status()
-            self.replicated_seq = int(answer.json()["last_seq"])
-        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            peer = answer.json()
+            self.replicated_seq = int(peer["last_seq"])
+            int(peer["epoch"])
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
             self.last_error = f"standby position unknown: {type(exc).__name__}"
-            return False
-        return True
+            return None
+        return dict(peer)
 
     async def _post(self, entries: list[replog.Entry]) -> int | None:
         try:

@@ -63,7 +63,8 @@ def test_amounts_round_trip_and_reject_a_third_decimal() -> None:
 
 def test_journal_moves_money_and_keeps_totals_at_zero(conn: sqlite3.Connection) -> None:
     """A transfer debits one account, credits the other, and the books still sum to zero."""
-    write(conn, lambda t: ledger.post_journal(t, "k1", "h1", transfer("ACC-0001", "ACC-0002", 2500)))
+    request = transfer("ACC-0001", "ACC-0002", 2500)
+    write(conn, lambda t: ledger.post_journal(t, "k1", "h1", request))
     assert booked(conn, "ACC-0001") == 7_500 and booked(conn, "ACC-0002") == 12_500
     summary = queries.consistency(conn)
     assert summary["totals"] == {"PEN": "0.00"} and summary["unbalanced_journals"] == []

@@ -1,0 +1,197 @@
+"""Two core-banking DCs on loopback: journal shipping, failover, kill -9, fencing.
+
+The replication link points straight at the standby's port: the fault proxy
+(harness.faultproxy) was not yet committed when these tests were written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.targets.test_core_banking_processes import (
+    CoreProcess,
+    free_port,
+    running,
+    transfer_body,
+)
+
+pytestmark = pytest.mark.integration
+
+BURST_MAX_WRITES = 2_000
+BURST_MAX_S = 20.0
+KILL_AFTER_ACKS = 150
+
+
+def pair(tmp_path: Path, *settings: str) -> tuple[CoreProcess, CoreProcess]:
+    """dc-a primary shipping to dc-b standby, and dc-b shipping back to dc-a once promoted."""
+    port_a, port_b = free_port(), free_port()
+    a = CoreProcess("dc-a", tmp_path / "a.db", "primary", f"http://127.0.0.1:{port_b}",
+                    settings, port_a)
+    b = CoreProcess("dc-b", tmp_path / "b.db", "standby", f"http://127.0.0.1:{port_a}",
+                    settings, port_b)
+    return a, b
+
+
+@pytest.fixture
+def sync_pair(tmp_path: Path) -> Iterator[tuple[CoreProcess, CoreProcess]]:
+    """A seeded sync pair (standby started first, so the primary's handshake reaches it)."""
+    a, b = pair(tmp_path)
+    with running(b, a):
+        assert a.admin("POST", "/admin/seed", json={"customers": 4}).status_code == 200
+        yield a, b
+
+
+def journal_ids(core: CoreProcess) -> dict[str, int]:
+    """journal_id -> epoch of every journal in `core`'s export."""
+    return {j["journal_id"]: j["epoch"] for j in core.admin("GET", "/admin/export").json()[
+        "journals"]}
+
+
+def wait_for_lag_zero(core: CoreProcess, timeout_s: float = 10.0) -> None:
+    """Poll (bounded) until `core` reports nothing left to ship."""
+    deadline = time.monotonic() + timeout_s
+    while core.admin("GET", "/admin/replication").json()["lag_entries"] > 0:
+        assert time.monotonic() < deadline, f"{core.dc} still lags after {timeout_s}s"
+        time.sleep(0.05)
+
+
+def write(core: CoreProcess, key: str, debtor: str = "ACC-0001",
+          creditor: str = "ACC-0002") -> httpx.Response:
+    return httpx.post(f"{core.url}/v1/journals", headers={"Idempotency-Key": key},
+                      json=transfer_body(debtor, creditor, "1.00"), timeout=10.0)
+
+
+async def burst_then_kill(core: CoreProcess, kill_after_acks: int | None,
+                          max_writes: int = BURST_MAX_WRITES) -> list[str]:
+    """Concurrent 1.00 transfers until the process dies (killed after N acks) or a bound."""
+    acked: list[str] = []
+    deadline = time.monotonic() + BURST_MAX_S
+    counter = iter(range(max_writes))
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        for n in counter:
+            if time.monotonic() > deadline:
+                return
+            try:
+                answer = await client.post(
+                    f"{core.url}/v1/journals", headers={"Idempotency-Key": f"burst-{n}"},
+                    json=transfer_body(f"ACC-000{1 + n % 4}", f"ACC-000{1 + (n + 1) % 4}",
+                                       "1.00"))
+            except httpx.HTTPError:
+                return
+            if answer.status_code == 201:
+                acked.append(answer.json()["journal_id"])
+            if kill_after_acks is not None and len(acked) >= kill_after_acks:
+                core.kill9()
+                return
+
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        await asyncio.gather(*(worker(client) for _ in range(8)))
+    return acked
+
+
+def test_standby_refuses_writes_and_holds_the_primary_writes(
+    sync_pair: tuple[CoreProcess, CoreProcess],
+) -> None:
+    """The standby answers 503 not_primary; a sync-acknowledged write is already on it."""
+    a, b = sync_pair
+    posted = write(a, "r-1")
+    refused = write(b, "r-2")
+    assert posted.status_code == 201
+    assert posted.json()["journal_id"] in journal_ids(b)
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
+    assert refused.json() | {"detail": ""} == {"error": "not_primary", "dc": "dc-b",
+                                               "role": "standby", "epoch": 1, "detail": ""}
+    assert b.admin("GET", "/admin/replication").json()["lag_entries"] == 0
+
+
+def test_hold_placed_on_dc_a_is_captured_on_dc_b_after_failover(
+    sync_pair: tuple[CoreProcess, CoreProcess],
+) -> None:
+    """Fence dc-a, promote dc-b: dc-a's hold is captured on dc-b at epoch 2."""
+    a, b = sync_pair
+    hold = httpx.post(f"{a.url}/v1/holds", headers={"Idempotency-Key": "h-1"},
+                      json={"account_id": "ACC-0003", "amount": "25.00", "currency": "PEN",
+                            "reference": "pay-1", "expires_in_s": 60}).json()
+    assert a.admin("POST", "/admin/fence").json()["role"] == "standby"
+    assert b.admin("POST", "/admin/promote").json() | {"last_seq": 0} == {
+        "dc": "dc-b", "role": "primary", "epoch": 2, "last_seq": 0}
+    capture = httpx.post(f"{b.url}/v1/holds/{hold['hold_id']}/capture",
+                         json={"credit_account": "CLEARING", "transfer_id": "tr-1"})
+    assert capture.status_code == 200
+    assert journal_ids(b)[capture.json()["journal_id"]] == 2
+    assert write(a, "after-fence").json()["error"] == "not_primary"
+
+
+def test_sync_kill9_loses_no_acknowledged_write_and_fences_the_old_primary(
+    sync_pair: tuple[CoreProcess, CoreProcess],
+) -> None:
+    """kill -9 mid-burst, promote dc-b: every ack is on dc-b; restarted dc-a fences itself."""
+    a, b = sync_pair
+    acked = asyncio.run(burst_then_kill(a, KILL_AFTER_ACKS))
+    assert len(acked) >= KILL_AFTER_ACKS
+    assert b.admin("POST", "/admin/promote").json()["epoch"] == 2
+    on_b = journal_ids(b)
+    assert [j for j in acked if j not in on_b] == []
+    a.start()  # comes back from its file as primary of epoch 1, then learns of epoch 2
+    ready = httpx.get(f"{a.url}/health/ready").json()
+    assert (ready["role"], ready["epoch"]) == ("standby", 2)
+    assert write(a, "split-1").status_code == 503
+    after = write(b, "split-2")
+    assert after.status_code == 201 and after.json()["epoch"] == 2
+    summary = b.admin("GET", "/admin/consistency").json()
+    assert summary["totals"] == {"PEN": "0.00"} and summary["negative_balances"] == []
+
+
+def test_async_kill9_loses_a_measurable_tail(tmp_path: Path) -> None:
+    """Async shipping with a 60 s interval: kill -9 loses every write acked since the seed."""
+    a, b = pair(tmp_path)
+    with running(b, a):
+        a.admin("POST", "/admin/seed", json={"customers": 4})
+        seeded = journal_ids(b)
+        assert len(seeded) == 4  # the seed reached dc-b synchronously
+        a.stop()
+        a.settings = ("replication=async", "replication_interval_s=60")
+        a.start()
+        acked = asyncio.run(burst_then_kill(a, None, max_writes=60))
+        lag = a.admin("GET", "/admin/replication").json()
+        a.kill9()
+        b.admin("POST", "/admin/promote")
+        on_b = journal_ids(b)
+    lost = [j for j in acked if j not in on_b]
+    assert len(acked) == 60 and lag["mode"] == "async" and lag["lag_entries"] == 60
+    assert len(lost) == len(acked) and set(on_b) == set(seeded)
+
+
+def test_sync_write_the_standby_misses_is_not_acknowledged_until_it_lands(
+    sync_pair: tuple[CoreProcess, CoreProcess],
+) -> None:
+    """Standby down: 503 replication_unavailable; standby back: the same key answers 201."""
+    a, b = sync_pair
+    b.stop()
+    missed = write(a, "while-down")
+    b.start()
+    retried = write(a, "while-down")
+    assert missed.status_code == 503 and missed.json()["error"] == "replication_unavailable"
+    assert retried.status_code == 201 and retried.json()["journal_id"] in journal_ids(b)
+
+
+def test_without_fencing_a_restarted_old_primary_takes_writes(tmp_path: Path) -> None:
+    """Fragile (async, no fencing): promote dc-b, restart dc-a: both DCs accept writes."""
+    a, b = pair(tmp_path, "fencing=false", "replication=async")
+    with running(b, a):
+        a.admin("POST", "/admin/seed", json={"customers": 4})
+        wait_for_lag_zero(a)
+        a.kill9()
+        b.admin("POST", "/admin/promote")
+        a.start()
+        on_a = write(a, "brain-a")
+        on_b = write(b, "brain-b", debtor="ACC-0003")
+    assert (on_a.status_code, on_a.json()["epoch"]) == (201, 1)
+    assert (on_b.status_code, on_b.json()["epoch"]) == (201, 2)
