@@ -1,0 +1,50 @@
+"""The reset_peer toxic over real TCP: the first data triggers an RST, after the timeout."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def _read_until_reset(sock) -> float:
+    started = time.perf_counter()
+    with pytest.raises(ConnectionResetError):
+        while sock.recv(16):
+            pass
+    return time.perf_counter() - started
+
+
+def test_reset_on_first_data(api, echo_upstream, dial, recv):
+    """Upstream reset_peer 0: the connection stays usable until data is sent, then RST."""
+    listen = api.create_proxy("p", echo_upstream)["listen"]
+    api.add_toxic("p", {"type": "reset_peer", "stream": "upstream"})
+    sock = dial(listen)
+    sock.settimeout(0.2)
+    with pytest.raises(TimeoutError):
+        sock.recv(16)
+    sock.settimeout(5)
+    sock.sendall(b"trigger")
+    assert _read_until_reset(sock) < 0.5
+
+
+def test_reset_after_timeout(api, echo_upstream, dial):
+    """reset_peer 100 ms resets about 100 ms after the first data."""
+    listen = api.create_proxy("p", echo_upstream)["listen"]
+    api.add_toxic("p", {"type": "reset_peer", "stream": "upstream", "attributes": {"timeout": 100}})
+    sock = dial(listen)
+    sock.sendall(b"trigger")
+    assert 0.09 <= _read_until_reset(sock) <= 0.3
+
+
+def test_toxicity_zero_never_resets(api, echo_upstream, dial, recv):
+    """With toxicity 0 reset_peer has no effect: data flows and close is a clean FIN."""
+    listen = api.create_proxy("p", echo_upstream)["listen"]
+    api.add_toxic("p", {"type": "reset_peer", "toxicity": 0})
+    sock = dial(listen)
+    sock.sendall(b"fine")
+    assert recv(sock, 4) == b"fine"
+    api.call("DELETE", "/proxies/p")
+    assert sock.recv(16) == b""
