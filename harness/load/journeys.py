@@ -29,7 +29,7 @@ from locust import FastHttpUser, constant, task
 from locust.contrib.fasthttp import FastResponse
 
 from harness.load.config import LoadConfig
-from harness.load.outcome import Answer, TransportError, classify, is_retryable
+from harness.load.outcome import Answer, TransportError, attempt_label, classify, is_retryable
 from harness.load.pacing import Dispatcher, Intent, RunClock
 from harness.load.samples import Sample
 from harness.load.sink import SampleSink
@@ -124,6 +124,12 @@ def read_answer(response: FastResponse) -> Answer:
     )
 
 
+def session_lost(answer: Answer) -> bool:
+    """401, or 403 `password_change_required` after a forced reset: log in again."""
+    code = (answer.body or {}).get("error")
+    return answer.status == 401 or (answer.status == 403 and code == "password_change_required")
+
+
 class BankCustomer(FastHttpUser):
     """One bank customer using the mobile app; `customer_class` binds it to a run."""
 
@@ -164,7 +170,7 @@ class BankCustomer(FastHttpUser):
             headers["Idempotency-Key"] = key
         response = self.client.request(method, path, name=name, json=body, headers=headers)
         answer = read_answer(response)
-        if answer.status == 401 and "/auth/" not in path:
+        if "/auth/" not in path and session_lost(answer):
             self.token = None
         return answer
 
@@ -278,7 +284,7 @@ class BankCustomer(FastHttpUser):
         answer = self._send("POST", "/v1/transfers", "/v1/transfers", body, key)
         retried = ""
         if is_retryable(answer):
-            retried = f"retried_after_{answer.error}"
+            retried = f"retried_after_{attempt_label(answer)}"
             answer = self._send("POST", "/v1/transfers", "/v1/transfers", body, key)
         answer_body = answer.body or {}
         transfer_id = answer_body.get("transfer_id")

@@ -5,7 +5,8 @@
 - failed: a definite answer that the wish was not met: 4xx/5xx (429/503 name their
   Retry-After), a rejected transfer (RJCT), or, for reads, any timeout or cut connection.
 - unknown: for writes (transfers, bill payments), a timeout or a connection refused/reset, a
-  409 "still in flight" or an unreadable 2xx: the money may or may not have moved.
+  504 (mobile-api's `transfer_outcome_unknown`), a 409 "still in flight" or an unreadable
+  2xx: the money may or may not have moved. Transport errors and 504 are retried once.
 
 Pure: it sees an `Answer` (status, transport error kind, parsed body, Retry-After), never a
 socket. This module must not do I/O or import locust/gevent.
@@ -75,11 +76,17 @@ def classify(journey: str, answer: Answer) -> Verdict:
         if is_write and not isinstance((answer.body or {}).get("transfer_id"), str):
             return Verdict("unknown", "answer_without_transfer_id")
         return _ok_detail(journey, answer.body)
-    if is_write and answer.status == 409:
-        return Verdict("unknown", _error_detail(answer) + " in_flight")
+    if is_write and answer.status in (409, 504):  # still in flight / gave up waiting
+        suffix = " in_flight" if answer.status == 409 else ""
+        return Verdict("unknown", _error_detail(answer) + suffix)
     return Verdict("failed", _error_detail(answer))
 
 
 def is_retryable(answer: Answer) -> bool:
     """True when a well-behaved app retries a write once with the same idempotency key."""
-    return answer.error is not None
+    return answer.error is not None or answer.status == 504
+
+
+def attempt_label(answer: Answer) -> str:
+    """`timeout` or `http_504`: what made the app retry, for the sample's detail."""
+    return answer.error or f"http_{answer.status}"

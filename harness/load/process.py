@@ -20,6 +20,8 @@ from harness.errors import LoadError
 from harness.load.config import LoadConfig, validate
 from harness.load.samples import Sample
 
+__all__ = ["LoadConfig", "LoadProcess", "tail_samples"]
+
 
 @dataclass
 class LoadProcess:

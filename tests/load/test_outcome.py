@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.load.outcome import Answer, Verdict, classify, is_retryable
+from harness.load.outcome import Answer, Verdict, attempt_label, classify, is_retryable
 
 ACSC = {"transfer_id": "T1", "status": "ACSC", "reason_code": None}
 
@@ -78,7 +78,16 @@ def test_unreadable_2xx_is_unknown_for_writes_failed_for_reads() -> None:
     assert classify("balance", Answer(200, body=None)) == Verdict("failed", "unreadable_answer")
 
 
-def test_only_transport_errors_are_retried() -> None:
+def test_gateway_timeout_on_a_write_is_unknown_and_retried() -> None:
+    """mobile-api's 504 transfer_outcome_unknown leaves the effect open; the app retries."""
+    answer = Answer(504, body={"error": "transfer_outcome_unknown"})
+    assert classify("transfer", answer) == Verdict("unknown", "http_504 transfer_outcome_unknown")
+    assert classify("balance", answer).outcome == "failed"
+    assert is_retryable(answer) and attempt_label(answer) == "http_504"
+    assert attempt_label(Answer(0, error="timeout")) == "timeout"
+
+
+def test_only_transport_errors_and_504_are_retried() -> None:
     """Definite answers, even 503, are not blindly retried by the app."""
     assert not is_retryable(Answer(503, body={"error": "x"}, retry_after="1"))
     assert not is_retryable(Answer(201, body=ACSC))
