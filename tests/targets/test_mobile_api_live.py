@@ -124,6 +124,16 @@ def mobile(core: Service, tmp_path: Path) -> Iterator[Service]:
         stop(service)
 
 
+@pytest.fixture(scope="module")
+def shared_mobile(core: Service, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """A hardened mobile API for tests that change no shared state (no revoke, no lockout)."""
+    service = start_mobile(tmp_path_factory.mktemp("mobile"), "hardened", core.url, unused_url())
+    try:
+        yield service
+    finally:
+        stop(service)
+
+
 def test_login_lockout_refresh_revoke_and_forced_change(mobile: Service) -> None:
     """The whole credential lifecycle of I10 over real HTTP."""
     assert login(mobile, "CUST-0001", "wrong").status_code == 401
@@ -170,8 +180,9 @@ def test_login_lockout_refresh_revoke_and_forced_change(mobile: Service) -> None
     assert logins["revocations"] == 1
 
 
-def test_live_balance_and_tenant_isolation(mobile: Service) -> None:
+def test_live_balance_and_tenant_isolation(shared_mobile: Service) -> None:
     """Own account: live balance; anyone else's (or none) is the same 403 with nothing leaked."""
+    mobile = shared_mobile
     auth = bearer(mobile, "CUST-0001")
     accounts = httpx.get(mobile.url + "/v1/me/accounts", headers=auth, timeout=5).json()
     assert accounts == {"accounts": [{"account_id": "ACC-0001", "currency": "PEN"}]}
@@ -196,8 +207,9 @@ def test_live_balance_and_tenant_isolation(mobile: Service) -> None:
     assert unauthenticated.status_code == 401
 
 
-def test_transfer_needs_an_idempotency_key(mobile: Service) -> None:
+def test_transfer_needs_an_idempotency_key(shared_mobile: Service) -> None:
     """A transfer without Idempotency-Key is refused with 400 before anything is sent."""
+    mobile = shared_mobile
     auth = bearer(mobile, "CUST-0002")
     body = {"from_account": "ACC-0002", "creditor_account": "ACC-0001", "amount": "1.00"}
     answer = httpx.post(mobile.url + "/v1/transfers", headers=auth, json=body, timeout=5)
