@@ -25,6 +25,12 @@ ERROR_TYPE = "spec"
 """pydantic error type of every error raised through `located`."""
 
 
+def quote(value: object, limit: int = 60) -> str:
+    """`repr(value)`, cut to `limit` characters so a pasted blob cannot flood a message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 def suggestion(word: object, valid: Collection[str]) -> str:
     """`" (did you mean 'x'?)"` when `word` is close to one of `valid`, else ``""``."""
     close = difflib.get_close_matches(str(word), list(valid), n=1, cutoff=0.6)
@@ -33,7 +39,7 @@ def suggestion(word: object, valid: Collection[str]) -> str:
 
 def unknown(kind: str, word: object, valid: Collection[str]) -> str:
     """The one-line reason for an unknown name, listing the valid ones."""
-    return f"unknown {kind} {word!r}{suggestion(word, valid)}; valid: {', '.join(valid)}"
+    return f"unknown {kind} {quote(word)}{suggestion(word, valid)}; valid: {', '.join(valid)}"
 
 
 def located(reason: str, *subpath: PathPart) -> PydanticCustomError:
@@ -73,7 +79,7 @@ class SpecModel(BaseModel):
         valid = [field.alias or name for name, field in cls.model_fields.items()]
         for key in data:
             if key not in valid:
-                reason = f"unknown key {key!r}{suggestion(key, valid)}; valid: {', '.join(valid)}"
-                raise located(reason, key if isinstance(key, str | int) else str(key))
+                where = key if isinstance(key, str | int) else str(key)
+                raise located(unknown("key", key, valid), where)
         return data
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from harness.spec.actions import MigrateAction, ToxicAction, ToxicRemoveAction, duration_of
-from harness.spec.base import PathPart, suggestion, unknown
+from harness.spec.base import PathPart, quote, suggestion, unknown
 from harness.spec.schedule import phase_windows, resolve
 from targets.profiles import Profile, load_profile
 
@@ -68,7 +68,7 @@ def _timeline_findings(experiment: Experiment) -> Iterator[Finding]:
             names = [n for t, lk, n in added if lk == step.link and t <= offset_s]
             if step.name not in names:
                 yield ("timeline", index, "name"), (
-                    f"no toxic {step.name!r} added on {step.link} before this step"
+                    f"no toxic {quote(step.name)} added on {step.link} before this step"
                     f"{suggestion(step.name, names)}"
                 )
 
@@ -102,6 +102,6 @@ def _profile_findings(experiment: Experiment) -> Iterator[Finding]:
             if check not in declared:
                 valid = ", ".join(sorted(declared)) or "none: declare slo, recovery or invariants"
                 yield ("profiles", profile, "because", index), (
-                    f"check {check!r} is not declared by this experiment"
+                    f"check {quote(check)} is not declared by this experiment"
                     f"{suggestion(check, declared)}; declared: {valid}"
                 )

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import PlainValidator
 
-from harness.spec.base import located, unknown
+from harness.spec.base import located, quote, unknown
 
 PHASE_NAMES = ("baseline", "fault", "recovery")
 """The phases of every run, in order."""
@@ -28,11 +28,11 @@ def parse_duration(text: object) -> float:
     if isinstance(text, bool) or not isinstance(text, (str, int, float)):
         raise ValueError(f"expected a duration string, got {type(text).__name__}; {_EXAMPLE}")
     if not isinstance(text, str):
-        raise ValueError(f"duration {text!r} has no unit; {_EXAMPLE}")
+        raise ValueError(f"duration {quote(text)} has no unit; {_EXAMPLE}")
     compact = text.strip().replace(" ", "")
     parts = _PART.findall(compact)
     if not compact or "".join(number + unit for number, unit in parts) != compact:
-        raise ValueError(f"bad duration {text!r}; {_EXAMPLE}")
+        raise ValueError(f"bad duration {quote(text)}; {_EXAMPLE}")
     return sum(float(number) * _UNIT_S[unit] for number, unit in parts)
 
 
@@ -42,7 +42,7 @@ def _positive_duration(value: object) -> float:
     except ValueError as exc:
         raise located(str(exc)) from None
     if seconds <= 0:
-        raise located(f"duration {value!r} must be greater than zero")
+        raise located(f"duration {quote(value)} must be greater than zero")
     return seconds
 
 
@@ -75,7 +75,7 @@ def parse_mark(text: object) -> Mark:
         return Mark(None, parse_duration(written))
     found = _MARK.match(written)
     if found is None:
-        raise ValueError(f"bad mark {text!r}; write an offset ('25s') or a phase ('fault+5s')")
+        raise ValueError(f"bad mark {quote(text)}; write an offset ('25s') or a phase ('fault+5s')")
     phase, sign, offset = found.groups()
     if phase not in PHASE_NAMES:
         raise ValueError(unknown("phase", phase, PHASE_NAMES))

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from harness.spec.actions import ACTION_KINDS
-from harness.spec.base import ERROR_TYPE, PathPart, suggestion, unknown
+from harness.spec.base import ERROR_TYPE, PathPart, quote, suggestion, unknown
 from harness.spec.source import Path, Source
 
 
@@ -42,7 +42,8 @@ def format_path(path: Sequence[PathPart]) -> str:
         if isinstance(part, int) and not isinstance(part, bool):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            name = str(part) if len(str(part)) <= 40 else f"{str(part)[:37]}..."
+            text += f".{name}" if text else name
     return text
 
 
@@ -63,7 +64,7 @@ def describe(value: object) -> str:
     if isinstance(value, list | tuple):
         return "a list"
     kind = {"str": "string", "int": "integer", "float": "number"}.get(type(value).__name__)
-    return f"{kind or type(value).__name__} {value!r}"
+    return f"{kind or type(value).__name__} {quote(value)}"
 
 
 def _user_path(data: object, loc: Sequence[Any]) -> tuple[Path, bool]:
@@ -148,9 +149,9 @@ def _one(file: str, source: Source, error: Mapping[str, Any]) -> Iterator[Proble
         return
     path = (*base, *below)
     if error["type"] == "missing":
-        reason = f"missing required key {path[-1]!r}" if path else reason
+        reason = f"missing required key {quote(path[-1])}" if path else reason
     if is_key and error["type"] != ERROR_TYPE:
-        reason = f"key {path[-1]!r}: {reason}" if path else reason
+        reason = f"key {quote(path[-1])}: {reason}" if path else reason
     yield Problem(file, format_path(path), source.line_of(path), reason)
 
 

@@ -72,19 +72,25 @@ def _scalar_key(loader: _Loader, key: yaml.Node) -> PathPart:
     return str(key.value)
 
 
-def _lines(loader: _Loader, node: yaml.Node, path: Path) -> Iterator[tuple[Path, int]]:
+def _lines(
+    loader: _Loader, node: yaml.Node, path: Path, seen: set[int] | None = None
+) -> Iterator[tuple[Path, int]]:
+    visited = seen if seen is not None else set()
+    if id(node) in visited:  # an alias: its fields have lines where the anchor was written
+        return
+    visited.add(id(node))
     if path == ():
         yield path, node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = (*path, _scalar_key(loader, key))
             yield child, key.start_mark.line + 1
-            yield from _lines(loader, value, child)
+            yield from _lines(loader, value, child, visited)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*path, index)
             yield child, item.start_mark.line + 1
-            yield from _lines(loader, item, child)
+            yield from _lines(loader, item, child, visited)
 
 
 def _duplicates(node: yaml.Node, path: Path, seen: set[int] | None = None) -> Iterator[Duplicate]:

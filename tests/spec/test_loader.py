@@ -266,3 +266,27 @@ def test_merge_keys_are_not_duplicates(write_experiment: WriteExperiment, valid_
     assert problems == []
     assert experiment is not None
     assert experiment.slo["balance"]["recovery"].p99_ms == 800
+
+
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8)
+) + "name: *i\ntimeline: [*i, *i]\ninvariants: *i\n"
+
+
+@pytest.mark.timeout(20)
+def test_alias_bomb_is_reported_without_expanding(write_experiment: WriteExperiment) -> None:
+    """Nested YAML aliases (10^9 leaves if expanded) are reported, not walked leaf by leaf."""
+    experiment, problems = check_file(write_experiment(BILLION_LAUGHS))
+    assert experiment is None
+    assert any(p.field_path == "a" and "unknown key 'a'" in p.reason for p in problems)
+
+
+def test_pasted_blob_is_cut_short_in_messages(
+    write_experiment: WriteExperiment, valid_yaml: str
+) -> None:
+    """A huge wrong value is quoted briefly, so one problem stays one readable line."""
+    blob = "z" * 5000
+    [problem] = check_file(write_experiment(valid_yaml.replace("to: dc-b", f"to: {blob}")))[1]
+    assert problem.field_path == "timeline[3].to"
+    assert len(problem.reason) < 200
+    assert "..." in problem.reason

@@ -18,7 +18,7 @@ from harness.spec import ExperimentFileError, check_file, load_experiment
 from tests.spec.conftest import VALID_YAML
 
 FUZZ = settings(
-    max_examples=150,
+    max_examples=100,
     deadline=1000,  # ms per example; the loader normally takes a few ms
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
