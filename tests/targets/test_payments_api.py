@@ -14,6 +14,8 @@ __all__ = ["hardened_bank"]
 @pytest.mark.integration
 def test_idempotency_key_semantics(hardened_bank: Bank) -> None:
     """400 without a key, 422 reused with another body, replay of the first answer."""
+    ready = httpx.get(f"{hardened_bank.payments}/health/ready", timeout=5).json()
+    assert ready["breakers"] == {"core": "closed", "clearing": "closed"}
     missing = httpx.post(f"{hardened_bank.payments}/v1/payments", json={}, timeout=5)
     assert missing.status_code == 400 and missing.json()["error"] == "idempotency_key_missing"
     first = pay(hardened_bank, "idem-1", debtor_account="ACC-0002")

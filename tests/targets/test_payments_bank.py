@@ -150,10 +150,3 @@ def pay(bank: Bank, key: str, timeout_s: float = 10.0, **body: str) -> httpx.Res
     return httpx.post(f"{bank.payments}/v1/payments", json=payload,
                       headers={"Idempotency-Key": key}, timeout=timeout_s)
 
-
-@pytest.mark.integration
-def test_bank_is_wired_through_the_proxy(hardened_bank: Bank) -> None:
-    """Payments is ready, its breakers closed, and the seeded customer holds 1000.00."""
-    ready = httpx.get(f"{hardened_bank.payments}/health/ready", timeout=5).json()
-    assert ready["breakers"] == {"core": "closed", "clearing": "closed"}
-    assert hardened_bank.booked("ACC-0006") == "1000.00"
