@@ -81,7 +81,8 @@ def _invariant_findings(experiment: Experiment) -> Iterator[Finding]:
         seen.add(name)
 
 
-def _knob_text(value: object) -> str:
+def knob_text(value: object) -> str:
+    """A YAML knob value as `--set knob=value` text (`false`, `none`, `0.5`)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return "none" if value is None else str(value)
@@ -95,7 +96,7 @@ def _profile_findings(experiment: Experiment) -> Iterator[Finding]:
                 yield ("profiles", profile, "set", knob), unknown("knob", knob, KNOBS)
                 continue
             try:
-                load_profile(profile, {knob: _knob_text(value)})
+                load_profile(profile, {knob: knob_text(value)})
             except ValueError as exc:
                 yield ("profiles", profile, "set", knob), str(exc)
         for index, check in enumerate(expectation.because):

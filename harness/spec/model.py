@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from harness.load.samples import JOURNEYS
 from harness.spec.actions import Timeline
 from harness.spec.base import ERROR_TYPE, AsTuple, SpecModel, known, located
-from harness.spec.consistency import find_inconsistencies
+from harness.spec.consistency import find_inconsistencies, knob_text
 from harness.spec.durations import PHASE_NAMES, PositiveDuration
 from harness.spec.schedule import Schedule, build_schedule
 from targets.profiles import PROFILES
@@ -71,6 +71,10 @@ class Expectation(SpecModel):
         if self.verdict == "fail" and not self.because:
             raise located("say which checks must fail, e.g. ['invariant:exactly_once']", "because")
         return self
+
+    def knob_settings(self) -> dict[str, str]:
+        """The `set:` overrides as `targets.profiles.load_profile` / `--set` take them."""
+        return {knob: knob_text(value) for knob, value in self.overrides.items()}
 
 
 class Load(SpecModel):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness.spec import load_experiment, validate_files
+from targets.profiles import load_profile
 
 EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
 FILES = sorted(EXPERIMENTS.glob("*.yaml"))
@@ -32,6 +33,17 @@ def test_hardened_passes_and_fragile_fails_for_the_right_reason(name: str) -> No
     assert experiment.profiles["fragile"].verdict == "fail"
     assert WANTED[name] in experiment.profiles["fragile"].because
     assert experiment.incident.sources
+
+
+def test_profile_overrides_apply_to_the_profile(tmp_path: Path, valid_yaml: str) -> None:
+    """A profile's `set:` overrides come out as knob text that load_profile accepts."""
+    path = tmp_path / "sample.yaml"
+    text = valid_yaml.replace("{retry_attempts: 1}", "{retry_attempts: 1, fencing: false}")
+    path.write_text(text, encoding="utf-8")
+    settings = load_experiment(path).profiles["fragile"].knob_settings()
+    assert settings == {"retry_attempts": "1", "fencing": "false"}
+    profile = load_profile("fragile", settings)
+    assert (profile.retry_attempts, profile.fencing) == (1, False)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
