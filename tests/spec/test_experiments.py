@@ -53,3 +53,12 @@ def test_quick_runs_take_about_half_a_minute(path: Path) -> None:
     assert 20 <= schedule.total_s <= 35
     fault = schedule.phase("fault")
     assert any(fault.start_s <= step.offset_s < fault.end_s for step in schedule.actions)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_recovery_fits_in_a_quick_run(path: Path) -> None:
+    """At --time-scale 0.1 the recovery phase is long enough to see each journey recover."""
+    experiment = load_experiment(path)
+    assert experiment.recovery is not None
+    needed_s = experiment.recovery.max_time_to_recover_s + experiment.recovery.window_s
+    assert experiment.schedule(0.1).phase("recovery").length_s > needed_s
