@@ -1,8 +1,9 @@
 """The `bandwidth` toxic: limits one direction of one connection to `rate_kbps` KB/s.
 
 KB = 1000 bytes. Large chunks go out in pieces worth 100 ms each; the pacing clock carries
-over between chunks so the long-run rate is exact. A rate of 0 stalls the direction until the
-toxic is updated or removed (Toxiproxy's partition idiom); a negative rate is rejected.
+over between chunks (timer lateness is not lost) so the long-run rate is exact. A rate of 0
+stalls the direction until the toxic is updated or removed (Toxiproxy's partition idiom); a
+negative rate is rejected.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Bandwidth(IntAttributes):
         bytes_per_s = self.rate_kbps * 1000
         slice_bytes = max(1, bytes_per_s // 10)
         data = chunk.data
-        stub.pace_at = max(stub.pace_at, stub.now())
+        stub.pace_at = max(stub.pace_at, chunk.read_at)
         while data:
             piece, data = data[:slice_bytes], data[slice_bytes:]
             stub.pace_at += len(piece) / bytes_per_s
