@@ -29,6 +29,16 @@ MAX_SEED_CUSTOMERS = 100_000
 router = APIRouter(dependencies=[Depends(require_admin), Depends(require_open)])
 
 
+def require_standing(request: Request) -> None:
+    """503 until the ledger file is open (the peer may call while we still handshake)."""
+    core = getattr(request.app.state, "core", None)
+    if core is None or core.standing is None:
+        raise RefusalError(503, "not_ready", "the ledger is not open yet")
+
+
+internal = APIRouter(dependencies=[Depends(require_admin), Depends(require_standing)])
+
+
 def _shipper(request: Request) -> Shipper:
     shipper: Shipper = request.app.state.shipper
     return shipper
@@ -149,22 +159,27 @@ async def set_flags(request: Request) -> dict[str, Any]:
     return flags.as_json()
 
 
-@router.get("/internal/replication/position")
+@internal.get("/internal/replication/position")
 async def position(request: Request) -> dict[str, Any]:
     core = core_of(request)
     seq = await core.read(last_seq)
     return _standing_body(core.current(), seq)
 
 
-@router.post("/internal/replication/entries")
+@internal.post("/internal/replication/entries")
 async def receive_entries(request: Request) -> dict[str, Any]:
     """Apply shipped entries in order (standby side of journal shipping)."""
     body = await json_body(request)
     raw = body.get("entries")
     if not isinstance(raw, list):
         raise RefusalError(400, "invalid_entry", "field 'entries' must be a list")
+    sender_epoch = body.get("epoch")
+    if isinstance(sender_epoch, bool) or not isinstance(sender_epoch, int):
+        raise RefusalError(400, "invalid_entry", "field 'epoch' (the sender's) must be an int")
     entries = [replog.Entry.from_json(item) for item in raw]
     fencing = _shipper(request).profile.fencing
     core = core_of(request)
-    held = await core.with_writer(lambda conn: replog.apply_entries(conn, entries, fencing))
+    held = await core.with_writer(
+        lambda conn: replog.apply_entries(conn, entries, fencing, sender_epoch)
+    )
     return _standing_body(core.current(), held)

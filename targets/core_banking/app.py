@@ -53,6 +53,7 @@ def build_core_app(settings: CoreSettings) -> FastAPI:
     _install_error_shapes(app)
     app.include_router(api.router)
     app.include_router(admin.router)
+    app.include_router(admin.internal)
 
     @app.get("/health/ready")
     async def ready(request: Request) -> JSONResponse:

@@ -110,12 +110,18 @@ class Shipper:
         self._wake.set()
 
     async def handshake(self) -> None:
-        """As primary, learn the peer's position; with fencing, fence when its epoch is newer."""
+        """As primary, learn the peer's position; with fencing, step down if it outranks us.
+
+        The peer outranks us when its epoch is higher, or when the replication link leads
+        back to this very DC (the operator has pointed the standby link at us).
+        """
         standing = self.node.current()
         if not (self.replica_url and standing.role == "primary"):
             return
         peer = await self._ask_position()
-        if peer is not None and self.profile.fencing and int(peer["epoch"]) > standing.epoch:
+        if peer is None or not self.profile.fencing:
+            return
+        if int(peer["epoch"]) > standing.epoch or peer.get("dc") == standing.dc:
             await self.fence_self(int(peer["epoch"]))
 
     async def fence_self(self, epoch: int) -> None:
@@ -207,15 +213,22 @@ class Shipper:
     async def ship_pending(self) -> None:
         """Ship every entry the standby lacks, batch by batch, until caught up or refused."""
         while self.node.current().role == "primary":
-            if self.replicated_seq is None and await self._ask_position() is None:
-                return
-            after = self.replicated_seq or 0
-            entries = await self.node.read(
-                partial(replog.entries_after, seq=after, limit=BATCH_ENTRIES)
+            peer = None
+            if self.replicated_seq is None:
+                peer = await self._ask_position()
+                if peer is None:
+                    return
+            mine = await self.node.read(last_seq)
+            after = min(self.replicated_seq or 0, mine)
+            anchored = await self.node.read(
+                partial(replog.entries_after, seq=max(0, after - 1), limit=BATCH_ENTRIES)
             )
+            entries = [e for e in anchored if e.seq > after]
             if not entries:
+                if peer is not None and self._outranks(peer):
+                    await self._post([])  # tells an older primary that a newer epoch exists
                 return
-            held = await self._post(entries)
+            held = await self._post(anchored)  # the anchor entry proves a shared history
             if held is None:
                 return
             self.replicated_seq = min(held, entries[-1].seq)
@@ -223,6 +236,15 @@ class Shipper:
             await self._notify()
             if self.replicated_seq == after:
                 return
+
+    def _outranks(self, peer: dict[str, Any]) -> bool:
+        """True when `peer` is another DC acting as primary at an older epoch than ours."""
+        standing = self.node.current()
+        return (
+            peer.get("role") == "primary"
+            and peer.get("dc") != standing.dc
+            and int(peer["epoch"]) < standing.epoch
+        )
 
     async def _ask_position(self) -> dict[str, Any] | None:
         """The peer's {dc, role, epoch, last_seq}; also moves the shipping cursor there."""
@@ -241,7 +263,11 @@ class Shipper:
         try:
             answer = await self._client.post(
                 f"{self.replica_url}/internal/replication/entries",
-                json={"entries": [e.to_json() for e in entries]},
+                json={
+                    "epoch": self.node.current().epoch,
+                    "dc": self.node.current().dc,
+                    "entries": [e.to_json() for e in entries],
+                },
             )
             body = answer.json()
         except (httpx.HTTPError, ValueError) as exc:

@@ -3,8 +3,8 @@
 A write opens a `Txn` (BEGIN IMMEDIATE), stores rows through `Txn.put`, and `Txn.commit`
 appends the entry `{seq, epoch, dc, rows}` in the same SQLite transaction, so the ledger and
 its log can never disagree. A standby applies entries with `apply_entries`: in order, each
-seq once, refusing an older epoch than its own when fencing is on. The log is a transactional
-outbox; this module must not talk to the network.
+seq once, refusing a sender with an older epoch than its own when fencing is on. The log is
+a transactional outbox; this module must not talk to the network.
 """
 
 from __future__ import annotations
@@ -149,24 +149,23 @@ def entry_time_s(conn: sqlite3.Connection, seq: int) -> float | None:
     return None if row is None else float(row["created_at"])
 
 
-def apply_entries(conn: sqlite3.Connection, entries: Sequence[Entry], fencing: bool) -> int:
+def apply_entries(
+    conn: sqlite3.Connection, entries: Sequence[Entry], fencing: bool, sender_epoch: int
+) -> int:
     """Apply shipped entries on a standby, in one transaction; returns the last seq held here.
 
-    Entries at or below the local seq are skipped (replays), unless the local entry at that
-    seq has another epoch: then the logs diverged and the batch is refused. A gap stops the
-    batch; the shipper resends from the returned seq.
+    With fencing, a sender whose epoch is below ours is refused (409 `stale_epoch`), and a
+    primary that hears from a sender with a higher epoch steps down to standby at that epoch
+    before applying (a newer primary exists). Otherwise a primary takes no entries (409
+    `not_standby`). Entries at or below the local seq are skipped (replays), unless the local
+    entry at that seq has another epoch: the logs diverged and the batch is refused (the
+    shipper starts each batch with the entry the standby already holds, so a divergent tail
+    is always caught). A gap stops the batch; the shipper resends from the returned seq.
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        standing = read_standing(conn)
-        if standing.role == "primary":
-            raise RefusalError(
-                409,
-                "not_standby",
-                f"{standing.dc} is primary; it takes no entries",
-                {"dc": standing.dc, "role": standing.role, "epoch": standing.epoch},
-            )
-        held = _apply_in_order(conn, standing, entries, fencing)
+        standing = _admit_sender(conn, read_standing(conn), fencing, sender_epoch)
+        held = _apply_in_order(conn, standing, entries)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -174,19 +173,31 @@ def apply_entries(conn: sqlite3.Connection, entries: Sequence[Entry], fencing: b
     return held
 
 
-def _apply_in_order(
-    conn: sqlite3.Connection, standing: Standing, entries: Iterable[Entry], fencing: bool
-) -> int:
+def _admit_sender(
+    conn: sqlite3.Connection, standing: Standing, fencing: bool, sender_epoch: int
+) -> Standing:
+    where = {"dc": standing.dc, "role": standing.role, "epoch": standing.epoch}
+    if fencing and sender_epoch < standing.epoch:
+        raise RefusalError(
+            409, "stale_epoch", f"sender epoch {sender_epoch} < {standing.epoch}", where
+        )
+    if standing.role != "primary":
+        if sender_epoch <= standing.epoch:
+            return standing
+        adopted = Standing(standing.dc, "standby", sender_epoch)
+        write_standing(conn, adopted)
+        return adopted
+    if fencing and sender_epoch > standing.epoch:
+        stepped_down = Standing(standing.dc, "standby", sender_epoch)
+        write_standing(conn, stepped_down)
+        return stepped_down
+    raise RefusalError(409, "not_standby", f"{standing.dc} is primary; it takes no entries", where)
+
+
+def _apply_in_order(conn: sqlite3.Connection, standing: Standing, entries: Iterable[Entry]) -> int:
     held = last_seq(conn)
     epoch = standing.epoch
     for entry in entries:
-        if fencing and entry.epoch < epoch:
-            raise RefusalError(
-                409,
-                "stale_epoch",
-                f"entry {entry.seq} has epoch {entry.epoch} < {epoch} on {standing.dc}",
-                {"dc": standing.dc, "role": standing.role, "epoch": epoch},
-            )
         if entry.seq <= held:
             _check_same_history(conn, entry, standing)
             continue

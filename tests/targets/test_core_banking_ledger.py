@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from targets.core_banking import holds, ledger, queries, replog
 from targets.core_banking.amounts import format_cents, parse_cents
 from targets.core_banking.idempotency import Outcome, fingerprint
 from targets.core_banking.refusals import RefusalError
-from targets.core_banking.schema import Standing, connect, initialise
+from targets.core_banking.schema import Standing, connect, initialise, read_standing
 
 PRIMARY = Standing("dc-a", "primary", 1)
 
@@ -46,6 +47,10 @@ def write(conn: sqlite3.Connection, op: Callable[[replog.Txn], Outcome],
 def transfer(debtor: str, creditor: str, cents: int) -> ledger.JournalRequest:
     return ledger.JournalRequest(None, f"t-{debtor}-{creditor}", (
         ledger.Leg(debtor, -cents, "PEN"), ledger.Leg(creditor, cents, "PEN")))
+
+
+def post_as(txn: replog.Txn, key: str, request: ledger.JournalRequest) -> Outcome:
+    return ledger.post_journal(txn, key, "h", request)
 
 
 def booked(conn: sqlite3.Connection, account_id: str) -> int:
@@ -158,20 +163,42 @@ def test_shipped_entries_rebuild_the_same_ledger(conn: sqlite3.Connection,
     standby = connect(str(tmp_path / "b.db"))
     initialise(standby, Standing("dc-b", "standby", 1))
     entries = replog.entries_after(conn, 0, 100)
-    assert replog.apply_entries(standby, entries[:2], fencing=True) == 2
-    assert replog.apply_entries(standby, entries, fencing=True) == len(entries)
+    assert replog.apply_entries(standby, entries[:2], True, 1) == 2
+    assert replog.apply_entries(standby, entries, True, 1) == len(entries)
     mine, theirs = queries.export(conn, PRIMARY, 0.0), queries.export(standby, PRIMARY, 0.0)
     assert mine == theirs
 
 
 def test_fencing_standby_refuses_an_older_epoch(conn: sqlite3.Connection,
                                                  tmp_path: Path) -> None:
-    """A standby at epoch 2 refuses entries written at epoch 1 (409 stale_epoch)."""
+    """A standby at epoch 2 refuses a sender at epoch 1 (409 stale_epoch), unless unfenced."""
     standby = connect(str(tmp_path / "b.db"))
     initialise(standby, Standing("dc-b", "standby", 2))
     with pytest.raises(RefusalError, match="stale_epoch"):
-        replog.apply_entries(standby, replog.entries_after(conn, 0, 10), fencing=True)
-    assert replog.apply_entries(standby, replog.entries_after(conn, 0, 10), fencing=False) == 1
+        replog.apply_entries(standby, replog.entries_after(conn, 0, 10), True, 1)
+    assert replog.apply_entries(standby, replog.entries_after(conn, 0, 10), False, 1) == 1
+
+
+def test_old_primary_steps_down_for_a_newer_epoch_and_reports_divergence(
+    conn: sqlite3.Connection, tmp_path: Path
+) -> None:
+    """A primary hearing epoch 2 steps down; a shipped entry unlike its own is 'diverged'."""
+    other = connect(str(tmp_path / "b.db"))
+    initialise(other, Standing("dc-b", "standby", 1))
+    replog.apply_entries(other, replog.entries_after(conn, 0, 10), True, 1)
+    first, second = transfer("ACC-0001", "ACC-0002", 5), transfer("ACC-0003", "ACC-0002", 7)
+    write(conn, lambda t: ledger.post_journal(t, "k", "h", first))
+    other.execute("UPDATE meta SET value = 'primary' WHERE key = 'role'")
+    other.execute("UPDATE meta SET value = '2' WHERE key = 'epoch'")
+    write(other, lambda t: ledger.post_journal(t, "k", "h", second))
+    with pytest.raises(RefusalError, match="stale_epoch"):
+        replog.apply_entries(other, replog.entries_after(conn, 1, 10), True, 1)
+    with pytest.raises(RefusalError, match="not_standby"):
+        replog.apply_entries(other, replog.entries_after(conn, 1, 10), False, 1)
+    assert replog.apply_entries(conn, [], True, 2) == 2
+    assert read_standing(conn) == Standing("dc-a", "standby", 2)
+    with pytest.raises(RefusalError, match="diverged"):
+        replog.apply_entries(conn, replog.entries_after(other, 0, 10), True, 2)
 
 
 @settings(max_examples=30, deadline=None,
@@ -189,7 +216,7 @@ def test_random_transfers_conserve_money_and_never_overdraw(
     for n, (debtor, creditor, cents) in enumerate(moves):
         request = transfer(f"ACC-{debtor:04d}", f"ACC-{creditor:04d}", cents)
         try:
-            write(connection, lambda t, r=request, k=f"k{n}": ledger.post_journal(t, k, "h", r))
+            write(connection, partial(post_as, key=f"k{n}", request=request))
         except RefusalError as refused:
             assert refused.code == "insufficient_funds"
     summary = queries.consistency(connection)

@@ -1,14 +1,19 @@
 """Two core-banking DCs on loopback: journal shipping, failover, kill -9, fencing.
 
-The replication link points straight at the standby's port: the fault proxy
-(harness.faultproxy) was not yet committed when these tests were written.
+Both DCs ship through one `core-replication` proxy of the real fault proxy
+(`python -m harness.faultproxy`), whose upstream is the standby; a failover re-points it,
+as an operator would.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -28,20 +33,69 @@ BURST_MAX_S = 20.0
 KILL_AFTER_ACKS = 150
 
 
-def pair(tmp_path: Path, *settings: str) -> tuple[CoreProcess, CoreProcess]:
-    """dc-a primary shipping to dc-b standby, and dc-b shipping back to dc-a once promoted."""
-    port_a, port_b = free_port(), free_port()
-    a = CoreProcess("dc-a", tmp_path / "a.db", "primary", f"http://127.0.0.1:{port_b}",
-                    settings, port_a)
-    b = CoreProcess("dc-b", tmp_path / "b.db", "standby", f"http://127.0.0.1:{port_a}",
-                    settings, port_b)
+@dataclass
+class ReplicationLink:
+    """The fault proxy process and its `core-replication` proxy."""
+
+    proc: subprocess.Popen[bytes]
+    api: str
+    url: str = ""
+
+    def point_at(self, core: CoreProcess) -> None:
+        """Re-point the link's upstream (Toxiproxy's POST /proxies/{name})."""
+        answer = httpx.post(f"{self.api}/proxies/core-replication",
+                            json={"upstream": f"127.0.0.1:{core.port}"}, timeout=5.0)
+        answer.raise_for_status()
+
+    def set_enabled(self, enabled: bool) -> None:
+        answer = httpx.post(f"{self.api}/proxies/core-replication",
+                            json={"enabled": enabled}, timeout=5.0)
+        answer.raise_for_status()
+
+
+@pytest.fixture
+def link(tmp_path: Path) -> Iterator[ReplicationLink]:
+    """A running fault proxy with a `core-replication` proxy (upstream set by `pair`)."""
+    log_path = tmp_path / "faultproxy.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "harness.faultproxy", "--port", "0"],
+                                stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 15.0
+        found = None
+        while found is None:
+            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()
+            found = re.search(r"listening \S+:(\d+)", log_path.read_text())
+            time.sleep(0.02)
+        api = f"http://127.0.0.1:{found.group(1)}"
+        created = httpx.post(f"{api}/proxies", json={
+            "name": "core-replication", "listen": "127.0.0.1:0",
+            "upstream": f"127.0.0.1:{free_port()}"}, timeout=5.0)
+        created.raise_for_status()
+        yield ReplicationLink(proc, api, f"http://{created.json()['listen']}")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def pair(tmp_path: Path, link: ReplicationLink,
+         *settings: str) -> tuple[CoreProcess, CoreProcess]:
+    """dc-a primary and dc-b standby, both shipping through the link, which leads to dc-b."""
+    a = CoreProcess("dc-a", tmp_path / "a.db", "primary", link.url, settings)
+    b = CoreProcess("dc-b", tmp_path / "b.db", "standby", link.url, settings)
+    link.point_at(b)
     return a, b
 
 
 @pytest.fixture
-def sync_pair(tmp_path: Path) -> Iterator[tuple[CoreProcess, CoreProcess]]:
+def sync_pair(tmp_path: Path,
+              link: ReplicationLink) -> Iterator[tuple[CoreProcess, CoreProcess]]:
     """A seeded sync pair (standby started first, so the primary's handshake reaches it)."""
-    a, b = pair(tmp_path)
+    a, b = pair(tmp_path, link)
     with running(b, a):
         assert a.admin("POST", "/admin/seed", json={"customers": 4}).status_code == 200
         yield a, b
@@ -130,18 +184,18 @@ def test_hold_placed_on_dc_a_is_captured_on_dc_b_after_failover(
 
 
 def test_sync_kill9_loses_no_acknowledged_write_and_fences_the_old_primary(
-    sync_pair: tuple[CoreProcess, CoreProcess],
+    sync_pair: tuple[CoreProcess, CoreProcess], link: ReplicationLink,
 ) -> None:
     """kill -9 mid-burst, promote dc-b: every ack is on dc-b; restarted dc-a fences itself."""
     a, b = sync_pair
     acked = asyncio.run(burst_then_kill(a, KILL_AFTER_ACKS))
     assert len(acked) >= KILL_AFTER_ACKS
     assert b.admin("POST", "/admin/promote").json()["epoch"] == 2
+    link.point_at(a)
     on_b = journal_ids(b)
     assert [j for j in acked if j not in on_b] == []
-    a.start()  # comes back from its file as primary of epoch 1, then learns of epoch 2
-    ready = httpx.get(f"{a.url}/health/ready").json()
-    assert (ready["role"], ready["epoch"]) == ("standby", 2)
+    a.start()  # its file says primary of epoch 1; the link now leads to itself: it fences
+    assert httpx.get(f"{a.url}/health/ready").json()["role"] == "standby"
     assert write(a, "split-1").status_code == 503
     after = write(b, "split-2")
     assert after.status_code == 201 and after.json()["epoch"] == 2
@@ -149,9 +203,9 @@ def test_sync_kill9_loses_no_acknowledged_write_and_fences_the_old_primary(
     assert summary["totals"] == {"PEN": "0.00"} and summary["negative_balances"] == []
 
 
-def test_async_kill9_loses_a_measurable_tail(tmp_path: Path) -> None:
+def test_async_kill9_loses_a_measurable_tail(tmp_path: Path, link: ReplicationLink) -> None:
     """Async shipping with a 60 s interval: kill -9 loses every write acked since the seed."""
-    a, b = pair(tmp_path)
+    a, b = pair(tmp_path, link)
     with running(b, a):
         a.admin("POST", "/admin/seed", json={"customers": 4})
         seeded = journal_ids(b)
@@ -170,26 +224,29 @@ def test_async_kill9_loses_a_measurable_tail(tmp_path: Path) -> None:
 
 
 def test_sync_write_the_standby_misses_is_not_acknowledged_until_it_lands(
-    sync_pair: tuple[CoreProcess, CoreProcess],
+    sync_pair: tuple[CoreProcess, CoreProcess], link: ReplicationLink,
 ) -> None:
-    """Standby down: 503 replication_unavailable; standby back: the same key answers 201."""
+    """Link down: 503 replication_unavailable; link back: the same key answers 201."""
     a, b = sync_pair
-    b.stop()
+    link.set_enabled(False)
     missed = write(a, "while-down")
-    b.start()
+    link.set_enabled(True)
     retried = write(a, "while-down")
     assert missed.status_code == 503 and missed.json()["error"] == "replication_unavailable"
     assert retried.status_code == 201 and retried.json()["journal_id"] in journal_ids(b)
 
 
-def test_without_fencing_a_restarted_old_primary_takes_writes(tmp_path: Path) -> None:
+def test_without_fencing_a_restarted_old_primary_takes_writes(
+    tmp_path: Path, link: ReplicationLink
+) -> None:
     """Fragile (async, no fencing): promote dc-b, restart dc-a: both DCs accept writes."""
-    a, b = pair(tmp_path, "fencing=false", "replication=async")
+    a, b = pair(tmp_path, link, "fencing=false", "replication=async")
     with running(b, a):
         a.admin("POST", "/admin/seed", json={"customers": 4})
         wait_for_lag_zero(a)
         a.kill9()
         b.admin("POST", "/admin/promote")
+        link.point_at(a)
         a.start()
         on_a = write(a, "brain-a")
         on_b = write(b, "brain-b", debtor="ACC-0003")
