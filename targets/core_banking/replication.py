@@ -15,15 +15,21 @@ the standby answers, and a retry with the same Idempotency-Key replays the store
 once the standby holds it. So every acknowledged write is on both DCs (no acknowledged write
 is lost), while a write never acknowledged may or may not survive a failover.
 
-Fencing (profile `fencing`): every entry carries the epoch of the primary that wrote it. A
-standby refuses entries from an epoch lower than its own (409 `stale_epoch`) and a primary
-refuses all entries (409 `not_standby`, with its epoch). A primary that sees an epoch higher
-than its own in such an answer fences itself: it persists role=standby and that epoch, and
-from then on refuses writes (503 `not_primary`). On start a primary asks the peer's position
-before it reports ready, so "promote dc-b while dc-a is dead; dc-a restarts as primary of
-epoch 1" ends with dc-a fenced before it takes a write; if dc-b is unreachable then, dc-a
-fences on its first shipping attempt, and with sync replication it acknowledges nothing
-before that attempt succeeds. Every write re-reads role and epoch inside its transaction.
+Fencing (profile `fencing`): every entry carries the epoch of the primary that wrote it, and
+every shipment carries the sender's epoch. A DC refuses a sender with a lower epoch than its
+own (409 `stale_epoch`, with its epoch); a primary hearing from a sender with a higher epoch
+steps down to standby at that epoch (a newer primary exists); a primary otherwise takes no
+entries (409 `not_standby`). A primary that sees a higher epoch in such an answer fences
+itself: it persists role=standby and that epoch and refuses writes (503 `not_primary`).
+"Promote dc-b while dc-a is dead; dc-a restarts as primary of epoch 1" is closed three ways:
+(1) before reporting ready, a primary asks the peer behind the link for its position and
+fences itself if the peer's epoch is higher, or if the link leads back to itself (the
+operator re-pointed `core-replication` at it: it is the standby now); (2) the new primary
+ships to it (an empty shipment when there is nothing new) and it steps down on the higher
+epoch; (3) with sync replication it acknowledges nothing the standby has not confirmed.
+Every write re-reads role and epoch inside its transaction. Each shipment starts with the
+entry the standby already holds, so a divergent tail (an old primary's unshipped writes) is
+reported as 409 `diverged` instead of being silently mixed in; such a DC must be rebuilt.
 With fencing off none of this happens: two primaries can both take writes (split brain).
 This module must not define ledger rules or HTTP routes of the public API.
 """
