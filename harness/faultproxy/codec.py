@@ -125,8 +125,9 @@ def format_float32(number: float) -> str:
             break
     magnitude = abs(value)
     if magnitude < 1e-6 or magnitude >= 1e21:
-        mantissa, _, exponent = f"{float(text):e}".partition("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
+        mantissa, _, exponent = f"{Decimal(text):e}".partition("e")
+        if "." in mantissa:
+            mantissa = mantissa.rstrip("0").rstrip(".")
         return f"{mantissa}e{int(exponent)}"
     plain = format(Decimal(text), "f")
     if "." in plain:
