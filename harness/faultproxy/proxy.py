@@ -65,6 +65,7 @@ class Proxy:
         self._on_traffic = on_traffic
         self._server: asyncio.Server | None = None
         self._counter = itertools.count()
+        self._target = _upstream_target(upstream)
 
     # -- listener ---------------------------------------------------------------------------
 
@@ -73,6 +74,7 @@ class Proxy:
         if self.enabled:
             return
         sock, bound = await open_listener(self.listen, self._loop)
+        self._target = _upstream_target(self.upstream)
         try:
             self._server = await self._loop.create_server(self._accept, sock=sock, backlog=4096)
         except OSError as exc:
@@ -97,7 +99,7 @@ class Proxy:
         self.links.add(link)
         for entry in self.toxics:
             link.attach(entry.stream, entry.name, entry.toxic, entry.toxicity)
-        host, port = _upstream_target(self.upstream)
+        host, port = self._target
         return ClientSide(link, host, port)
 
     def link_closed(self, link: Link) -> None:
