@@ -83,8 +83,7 @@ def signals_ignored() -> Iterator[None]:
 
 def overrides_for(experiment: Experiment, profile: str) -> tuple[str, ...]:
     """The profile's knob overrides from the experiment file, as `knob=value` items."""
-    values = experiment.profiles[profile].overrides
-    return tuple(f"{k}={'none' if v is None else v}" for k, v in values.items())
+    return tuple(f"{k}={v}" for k, v in experiment.profiles[profile].knob_settings().items())
 
 
 def new_run_id(experiment: str, profile: str) -> str:

@@ -54,13 +54,20 @@ class ProcessGroup:
         """Start `argv` with its output in `log_path`; the child ignores terminal Ctrl-C."""
         log_path.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **self.env, RUN_MARKER: self.run_id, "PYTHONUNBUFFERED": "1"}
-        with log_path.open("ab") as out:
-            popen = subprocess.Popen(  # noqa: S603 - argv is built by the runtime
-                list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                env=env, start_new_session=True,
-            )
-        child = Child(name, tuple(argv), log_path, popen)
-        self.children[name] = child
+        # A signal handler raising mid-Popen would lose track of a forked child: hold
+        # SIGINT/SIGTERM until the child is registered, then let them through.
+        held = {signal.SIGINT, signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            with log_path.open("ab") as out:
+                popen = subprocess.Popen(  # noqa: S603 - argv is built by the runtime
+                    list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    env=env, start_new_session=True,
+                )
+            child = Child(name, tuple(argv), log_path, popen)
+            self.children[name] = child
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
         log.debug("process_started", name=name, pid=child.pid)
         return child
 

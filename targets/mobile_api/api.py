@@ -139,7 +139,8 @@ async def submit_transfer(
     }
     try:
         answer = await state.payments.request(
-            "POST", "/v1/payments", json=payment, headers={"Idempotency-Key": idempotency_key}
+            "POST", "/v1/payments", json=payment, headers={"Idempotency-Key": idempotency_key},
+            whole_budget=True,
         )
     except DependencyError as exc:
         raise _unsent_or_unknown(state, exc) from None

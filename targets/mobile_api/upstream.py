@@ -72,9 +72,16 @@ class Upstream:
         *,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        whole_budget: bool = False,
     ) -> httpx.Response:
-        """One call; any HTTP answer is returned, no answer raises DependencyError."""
-        timeout_s = remaining_s(self._profile.request_timeout_s)
+        """One call; any HTTP answer is returned, no answer raises DependencyError.
+
+        `whole_budget` bounds the call by the request's remaining deadline only, not by
+        `request_timeout_s`: for a callee that promises an answer before the propagated
+        deadline (payments answers 202 ACSP in time), a shorter per-call timeout would give
+        up on answers that are on their way (timeout inversion).
+        """
+        timeout_s = remaining_s(None if whole_budget else self._profile.request_timeout_s)
         if timeout_s is not None and timeout_s <= 0:
             raise DependencyError(self.component, "deadline_exceeded")
         sent = {**outbound_headers(self._profile), **(headers or {})}

@@ -1,0 +1,117 @@
+"""End to end: Ctrl-C / SIGTERM at any moment leaves nothing behind; doctor cleans after SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.proxies import ProxyControl
+from harness.proxy_server import FaultProxyProcess, start_fault_proxy
+from harness.runtime.processes import Leftover, find_leftovers
+from harness.topology import LINK_NAMES
+from tests.e2e.tiny import write_experiment
+
+pytestmark = pytest.mark.e2e
+
+TOXIC = {"at": "fault", "action": "toxic", "link": "payments-core", "duration": "2s",
+         "toxic": {"type": "latency", "attributes": {"latency": 50}}}
+
+
+def _wait(what: str, condition: Callable[[], bool], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _harness(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "harness", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _ours(name: str) -> list[int]:
+    return [p.pid for p in _leftovers(name)]
+
+
+def _leftovers(name: str) -> list[Leftover]:
+    return [p for p in find_leftovers() if f"-{name}-" in p.run_id]
+
+
+@pytest.fixture
+def external_proxy(tmp_path: Path) -> Iterator[FaultProxyProcess]:
+    """A fault proxy the harness attaches to, so the test can see the toxics it leaves."""
+    with start_fault_proxy(log_path=tmp_path / "external-proxy.log") as proxy:
+        yield proxy
+
+
+def _toxics(control: ProxyControl) -> int:
+    return sum(len(p.toxics) for p in control.list() if p.name in LINK_NAMES)
+
+
+@pytest.mark.parametrize("moment", ["startup", "fault", "recovery"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
+    tmp_path: Path, external_proxy: FaultProxyProcess, moment: str, sig: signal.Signals
+) -> None:
+    """The run stops, exits 3, and leaves no bank process, no proxy and no toxic behind."""
+    name = f"cleanup-{moment}-{sig.name.lower()}"
+    path = write_experiment(tmp_path, name, timeline=[TOXIC])
+    control = ProxyControl(external_proxy.api)
+    run = _harness("run", str(path), "--out", str(tmp_path),
+                   "--toxiproxy-url", external_proxy.api.url)
+    try:
+        if moment == "startup":
+            _wait("the proxies", lambda: len(control.list()) > 0)
+        elif moment == "fault":
+            _wait("the toxic", lambda: _toxics(control) > 0)
+        else:
+            _wait("the toxic", lambda: _toxics(control) > 0)
+            _wait("the heal", lambda: _toxics(control) == 0)
+            time.sleep(0.5)
+        assert _ours(name), "the bank should be running at this moment"
+        run.send_signal(sig)
+        output, _ = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode == 3, output.decode()
+    assert b"Traceback" not in output, output.decode()
+    assert _leftovers(name) == []
+    assert [p.name for p in control.list() if p.name in LINK_NAMES] == []
+
+
+def test_doctor_removes_what_a_sigkilled_run_left(tmp_path: Path) -> None:
+    """SIGKILL the harness mid-run: its bank survives it; `harness doctor` removes all of it."""
+    name = "cleanup-sigkill"
+    path = write_experiment(tmp_path, name, phases={"baseline": "30s", "fault": "2s", "recovery": "2s"})
+    run = _harness("run", str(path), "--out", str(tmp_path))
+    try:
+        def running() -> bool:
+            runs = list((tmp_path / "runs").glob(f"*-{name}-*/run.json"))
+            return bool(runs) and json.loads(runs[0].read_text()).get("status") == "running"
+
+        _wait("the run to start", running)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=10)
+        left = _ours(name)
+        assert len(left) >= 6, "fault proxy, two cores, payments, clearing, mobile-api, load"
+        doctor = _harness("doctor")
+        output, _ = doctor.communicate(timeout=60)
+        assert doctor.returncode == 0, output.decode()
+        assert f"stopping pid {left[0]}".encode() in output
+        _wait("the leftovers to go", lambda: _ours(name) == [], timeout_s=10)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
