@@ -153,7 +153,7 @@ def inline_svg(document: str, title: str) -> str:
 
 def sparkline(values: Sequence[float | None], title: str, *,
               fault: tuple[float, float] | None = None,
-              width: int = 140, height: int = 28, top: float = 100.0) -> str:
+              width: int = 120, height: int = 28, top: float = 100.0) -> str:
     """A tiny line of values in [0, top] (e.g. error rate %), the fault span shaded."""
     n = len(values)
     pad = 2.0

@@ -1,0 +1,146 @@
+"""Writes `reports/index.html`: the latest suite at a glance and the trend of past suites.
+
+Reads `reports/suite.json` (written by `harness.suite`), each listed run's `result.json` and
+`load.jsonl` (for the error-rate sparkline) and `reports/history.jsonl`. One row per
+experiment x profile with expected and actual verdicts in colour *and* words, key figures, a
+sparkline and a relative link to the run's report. Writes only index.html.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from harness.errors import ConfigError
+from harness.report.charts import history_bars, sparkline
+from harness.report.pages import render
+from harness.report.runfolder import RunFolder, read_run_folder
+from harness.report.scorecard import KPIS, formatted
+from harness.report.timeseries import chart_series, journeys_of
+
+SPARK_POINTS = 60
+HISTORY_BARS = 40
+HISTORY_ROWS = 12
+INDEX_KPIS = ("availability", "ttr", "budget", "invariants")
+
+
+@dataclass(frozen=True)
+class SuiteRow:
+    experiment: str
+    profile: str
+    expected: str
+    actual: str
+    matched: bool
+    reason: str
+    link: str | None
+    figures: tuple[tuple[str, str], ...]
+    spark: Markup
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    started_at: str
+    entries: int
+    matched: int
+    time_scale: object
+    runtime: object
+
+    @property
+    def mismatched(self) -> int:
+        return self.entries - self.matched
+
+
+def read_suite(reports_dir: Path) -> dict[str, Any]:
+    """The latest suite document; ConfigError naming the file when it is missing or broken."""
+    path = reports_dir / "suite.json"
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"{path}: cannot read the suite (run `harness suite` first): {exc}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+        raise ConfigError(f"{path}: not a suite document (no 'entries' list)")
+    return document
+
+
+def read_history(reports_dir: Path) -> list[SuiteRun]:
+    """Past suites from history.jsonl, oldest first; unreadable lines are skipped."""
+    path = reports_dir / "history.jsonl"
+    if not path.is_file():
+        return []
+    runs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            suite = json.loads(line)
+            entries = suite["entries"]
+            runs.append(SuiteRun(str(suite.get("started_at", "?")), len(entries),
+                                 sum(1 for e in entries if e.get("matched")),
+                                 suite.get("time_scale"), suite.get("runtime")))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return runs
+
+
+def run_folder_of(entry: dict[str, Any], reports_dir: Path) -> Path | None:
+    """Where an entry's run folder is: as recorded, or under reports/runs/ by its name."""
+    recorded = entry.get("run_dir")
+    if not recorded:
+        return None
+    for candidate in (Path(recorded), reports_dir / "runs" / Path(recorded).name):
+        if (candidate / "result.json").is_file():
+            return candidate
+    return None
+
+
+def _spark(run: RunFolder) -> Markup:
+    schedule = run.result.get("schedule") or {}
+    t0 = run.t0_s
+    if t0 is None or not run.samples or not schedule.get("phases"):
+        return Markup("")
+    total_s = float(schedule.get("total_s") or schedule["phases"][-1]["end_s"])
+    series = chart_series(run.samples, journeys_of(run.samples), t0, t0 + total_s,
+                          max_points=SPARK_POINTS)
+    fault = next((p for p in schedule["phases"] if p.get("name") == "fault"), None)
+    span = None if fault is None else (float(fault["start_s"]) / series.bucket_s,
+                                       float(fault["end_s"]) / series.bucket_s)
+    title = f"error rate over the run, {run.experiment} [{run.profile}]"
+    return Markup(sparkline(series.error_rate_pct, title, fault=span))  # generated SVG
+
+
+def suite_row(entry: dict[str, Any], reports_dir: Path) -> SuiteRow:
+    """One index row; figures and sparkline are empty when the run folder is gone."""
+    folder = run_folder_of(entry, reports_dir)
+    run = read_run_folder(folder) if folder is not None else None
+    kpis = (run.result.get("kpis") or {}) if run is not None else {}
+    figures = tuple((k.label, formatted(k.read(kpis) if kpis else None, k.unit))
+                    for k in KPIS if k.key in INDEX_KPIS)
+    link = None
+    if folder is not None and (folder / "report.html").is_file():
+        link = os.path.relpath((folder / "report.html").resolve(), reports_dir.resolve())
+    return SuiteRow(str(entry.get("experiment", "?")), str(entry.get("profile", "?")),
+                    str(entry.get("expected", "?")), str(entry.get("actual", "?")),
+                    bool(entry.get("matched")), str(entry.get("reason", "")), link, figures,
+                    _spark(run) if run is not None else Markup(""))
+
+
+def write_index(reports_dir: Path) -> Path:
+    """Render `reports_dir/index.html` from suite.json and history.jsonl; returns its path."""
+    suite = read_suite(reports_dir)
+    rows = [suite_row(e, reports_dir) for e in suite["entries"]]
+    history = read_history(reports_dir)
+    recent = history[-HISTORY_BARS:]
+    bars = history_bars([(h.started_at, h.matched, h.mismatched) for h in recent])
+    path = reports_dir / "index.html"
+    path.write_text(render(
+        "index.html", suite=suite, rows=rows,
+        mismatched=sum(1 for r in rows if not r.matched),
+        history=list(reversed(history[-HISTORY_ROWS:])), history_total=len(history),
+        history_svg=Markup(bars),  # generated SVG
+        kpi_labels=[k.label for k in KPIS if k.key in INDEX_KPIS],
+    ), encoding="utf-8")
+    return path
