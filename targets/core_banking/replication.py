@@ -222,7 +222,7 @@ class Shipper:
             peer = None
             if self.replicated_seq is None:
                 peer = await self._ask_position()
-                if peer is None:
+                if peer is None or self.replicated_seq is None:
                     return
             mine = await self.node.read(last_seq)
             after = min(self.replicated_seq or 0, mine)
@@ -253,17 +253,24 @@ class Shipper:
         )
 
     async def _ask_position(self) -> dict[str, Any] | None:
-        """The peer's {dc, role, epoch, last_seq}; also moves the shipping cursor there."""
+        """The peer's {dc, role, epoch, last_seq}; also moves the shipping cursor there.
+
+        When the link leads back to this DC (not yet re-pointed after a failover) the cursor
+        stays unknown, so shipping waits until the link reaches the other DC.
+        """
         try:
             answer = await self._client.get(f"{self.replica_url}/internal/replication/position")
             answer.raise_for_status()
-            peer = answer.json()
-            self.replicated_seq = int(peer["last_seq"])
-            int(peer["epoch"])
+            peer = dict(answer.json())
+            seq, _ = int(peer["last_seq"]), int(peer["epoch"])
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
             self.last_error = f"standby position unknown: {type(exc).__name__}"
             return None
-        return dict(peer)
+        if peer.get("dc") == self.node.current().dc:
+            self.last_error = "the replication link leads back to this DC"
+        else:
+            self.replicated_seq = seq
+        return peer
 
     async def _post(self, entries: list[replog.Entry]) -> int | None:
         try:

@@ -166,9 +166,9 @@ def test_standby_refuses_writes_and_holds_the_primary_writes(
 
 
 def test_hold_placed_on_dc_a_is_captured_on_dc_b_after_failover(
-    sync_pair: tuple[CoreProcess, CoreProcess],
+    sync_pair: tuple[CoreProcess, CoreProcess], link: ReplicationLink,
 ) -> None:
-    """Fence dc-a, promote dc-b: dc-a's hold is captured on dc-b at epoch 2."""
+    """Fence dc-a, promote dc-b, re-point the link: dc-a's hold is captured on dc-b (epoch 2)."""
     a, b = sync_pair
     hold = httpx.post(f"{a.url}/v1/holds", headers={"Idempotency-Key": "h-1"},
                       json={"account_id": "ACC-0003", "amount": "25.00", "currency": "PEN",
@@ -176,10 +176,12 @@ def test_hold_placed_on_dc_a_is_captured_on_dc_b_after_failover(
     assert a.admin("POST", "/admin/fence").json()["role"] == "standby"
     assert b.admin("POST", "/admin/promote").json() | {"last_seq": 0} == {
         "dc": "dc-b", "role": "primary", "epoch": 2, "last_seq": 0}
+    link.point_at(a)
     capture = httpx.post(f"{b.url}/v1/holds/{hold['hold_id']}/capture",
                          json={"credit_account": "CLEARING", "transfer_id": "tr-1"})
     assert capture.status_code == 200
     assert journal_ids(b)[capture.json()["journal_id"]] == 2
+    assert journal_ids(a)[capture.json()["journal_id"]] == 2  # shipped back to dc-a
     assert write(a, "after-fence").json()["error"] == "not_primary"
 
 
