@@ -139,16 +139,27 @@ def journey_chart(series: ChartSeries, bands: Sequence[Band], markers: Sequence[
         _annotate(rate_ax, bands, markers)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return inline_svg(buffer.getvalue(), f"{series.label}: request rate, error rate and latency")
+    return inline_svg(buffer.getvalue(), f"{series.label}: request rate, error rate and latency",
+                      chart_id)
 
 
-def inline_svg(document: str, title: str) -> str:
-    """An SVG document reduced to its <svg> element, labelled for screen readers, resizable."""
+def inline_svg(document: str, title: str, id_prefix: str = "") -> str:
+    """An SVG document reduced to its <svg> element: labelled, resizable, ids made unique.
+
+    Every id (and every `#id` reference to it) gets `id_prefix`, so several charts inlined in
+    one page never share an id (matplotlib numbers its groups from 1 in every figure).
+    """
     body = _SVG_COMMENT.sub("", _SVG_HEADER.sub("", document, count=1))
+    if id_prefix:
+        slug = re.sub(r"[^A-Za-z0-9_-]", "-", id_prefix)
+        body = re.sub(r'\bid="([^"]+)"', rf'id="{slug}-\1"', body)
+        body = re.sub(r"url\(#([^)]+)\)", rf"url(#{slug}-\1)", body)
+        body = re.sub(r'href="#([^"]+)"', rf'href="#{slug}-\1"', body)
     head = f'<svg class="chart" role="img" aria-label="{escape(title)}"'
-    body = re.sub(r'<svg\b', head, body, count=1)
-    body = re.sub(r'(<svg[^>]*?)\s(width|height)="[^"]*"', r"\1", body, count=1)
-    return re.sub(r'(<svg[^>]*?)\s(width|height)="[^"]*"', r"\1", body, count=1)
+    body = re.sub(r"<svg\b", head, body, count=1)
+    for _ in range(2):
+        body = re.sub(r'(<svg[^>]*?)\s(width|height)="[^"]*"', r"\1", body, count=1)
+    return body
 
 
 def sparkline(values: Sequence[float | None], title: str, *,

@@ -10,6 +10,7 @@ missing KPI (p99 during the fault) are recomputed with the same pure functions.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -94,17 +95,15 @@ def kpi_columns(run: RunFolder, other: RunFolder) -> list[tuple[str, str, str]]:
     rows = [("Verdict (expected)",
              f"{run.result['actual']['verdict']} ({run.result['expected']['verdict']})",
              f"{other.result['actual']['verdict']} ({other.result['expected']['verdict']})")]
-    mine, theirs = run.result.get("kpis") or {}, other.result.get("kpis") or {}
+    mine, theirs = completed_kpis(run), completed_kpis(other)
     rows += [(k.label, formatted(k.read(mine) if mine else None, k.unit),
               formatted(k.read(theirs) if theirs else None, k.unit)) for k in KPIS]
     return rows
 
 
-def _relative(target: Path, start: Path) -> str:
-    try:
-        return str(target.resolve().relative_to(start.resolve().parent))
-    except ValueError:
-        return target.resolve().as_uri()
+def _relative(target: Path, run_dir: Path) -> str:
+    """A link from the run's report to another run folder's file."""
+    return os.path.relpath(target.resolve(), run_dir.resolve())
 
 
 def context(run: RunFolder) -> dict[str, Any]:
@@ -131,7 +130,7 @@ def context(run: RunFolder) -> dict[str, Any]:
         "side_by_side": kpi_columns(run, other) if other else [],
         "previous": before,
         "previous_link": _relative(before.path / "report.html", run.path) if before else "",
-        "deltas": kpi_deltas(result, before.result) if before else [],
+        "deltas": kpi_deltas(result, {"kpis": completed_kpis(before)}) if before else [],
         "duration_s": duration_s(result),
         "experiment_yaml": text,
         "artefacts": run.artefacts(),

@@ -107,7 +107,7 @@ def counterpart(run: RunFolder) -> RunFolder | None:
     matches = [folder for _, folder, result in _results_beside(run.path)
                if result.get("experiment", {}).get("name") == run.experiment
                and result.get("profile") == other]
-    return read_run_folder(matches[-1], with_samples=False) if matches else None
+    return read_run_folder(matches[-1]) if matches else None
 
 
 def previous(run: RunFolder) -> RunFolder | None:
@@ -117,4 +117,4 @@ def previous(run: RunFolder) -> RunFolder | None:
                if result.get("experiment", {}).get("name") == run.experiment
                and result.get("profile") == run.profile
                and str(result.get("started_at") or "") < started]
-    return read_run_folder(matches[-1], with_samples=False) if matches else None
+    return read_run_folder(matches[-1]) if matches else None
