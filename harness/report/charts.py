@@ -55,6 +55,11 @@ def _nan(values: Sequence[float | None]) -> list[float]:
     return [math.nan if v is None else v for v in values]
 
 
+def _middles(series: ChartSeries) -> list[float]:
+    """Each point drawn at the middle of the seconds it summarises."""
+    return [x + series.bucket_s / 2 for x in series.offset_s]
+
+
 def _clock(total_s: float) -> FuncFormatter:
     def label(x: float, _pos: int) -> str:
         if total_s <= 180:
@@ -98,7 +103,7 @@ def _latency_panel(ax: Axes, series: ChartSeries) -> None:
               ("p50", series.p50_ms, OKABE_ITO["green"], ":", 1.3))
     has_data = any(v is not None and v > 0 for _, vals, *_ in styles for v in vals)
     for name, values, colour, style, width in styles:
-        ax.plot(series.offset_s, _nan(values), color=colour, ls=style, lw=width, label=name)
+        ax.plot(_middles(series), _nan(values), color=colour, ls=style, lw=width, label=name)
     if has_data:
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
@@ -119,10 +124,10 @@ def journey_chart(series: ChartSeries, bands: Sequence[Band], markers: Sequence[
         fig.subplots_adjust(left=0.08, right=0.92, top=0.9, bottom=0.09, hspace=0.12)
         rate_ax, error_ax, latency_ax = fig.subplots(3, 1, sharex=True,
                                                      height_ratios=(1.0, 1.0, 1.4))
-        rate_ax.plot(series.offset_s, series.request_rate_rps, color=OKABE_ITO["blue"], lw=1.4)
+        rate_ax.plot(_middles(series), series.request_rate_rps, color=OKABE_ITO["blue"], lw=1.4)
         rate_ax.set_ylabel("requests/s")
         rate_ax.set_ylim(bottom=0)
-        error_ax.plot(series.offset_s, _nan(series.error_rate_pct),
+        error_ax.plot(_middles(series), _nan(series.error_rate_pct),
                       color=OKABE_ITO["vermillion"], lw=1.4)
         error_ax.set_ylabel("errors (%)")
         error_ax.set_ylim(-2, 102)
