@@ -21,6 +21,7 @@ from harness.metrics import (
     StatusEvent,
     Window,
     error_budget_spent,
+    phase_stats,
     phase_table,
     time_to_detect_s,
     worst_degradation,
@@ -53,7 +54,7 @@ def kpis(experiment: Experiment, checks: Sequence[Check], history: RunHistory,
     fault = history.window("fault")
     assert fault is not None
     after = worst_degradation(history.samples, journeys, fault.start_s, history.run_end_s)
-    under_fault = phase_table(history.samples, ["+".join(journeys)] if journeys else [], [fault])
+    under_fault = phase_stats(history.samples, journeys, fault) if journeys else None
     target = next((bar.availability_pct for phases in experiment.slo.values()
                    for phase, bar in phases.items()
                    if phase == "baseline" and bar.availability_pct is not None),
@@ -69,7 +70,7 @@ def kpis(experiment: Experiment, checks: Sequence[Check], history: RunHistory,
         "worst_availability_pct": _finite(after.lowest_availability_pct),
         "worst_availability_at_s": _finite(None if after.lowest_availability_at_s is None
                                            else after.lowest_availability_at_s - history.windows[0].start_s),
-        "p99_during_fault_ms": _finite(under_fault[0].p99_ms) if under_fault else None,
+        "p99_during_fault_ms": _finite(under_fault.p99_ms) if under_fault else None,
         "error_budget": {"target_pct": target, "spent_pct": _finite(budget.spent_pct),
                          "bad_requests": budget.bad, "requests": budget.requests},
         "unserved_requests": sum(1 for s in history.samples if not s.served),

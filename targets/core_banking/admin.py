@@ -179,7 +179,9 @@ async def receive_entries(request: Request) -> dict[str, Any]:
     entries = [replog.Entry.from_json(item) for item in raw]
     fencing = _shipper(request).profile.fencing
     core = core_of(request)
+    sender_last = body.get("last_seq")
+    sender_last_seq = sender_last if isinstance(sender_last, int) else None
     held = await core.with_writer(
-        lambda conn: replog.apply_entries(conn, entries, fencing, sender_epoch)
+        lambda conn: replog.apply_entries(conn, entries, fencing, sender_epoch, sender_last_seq)
     )
     return _standing_body(core.current(), held)

@@ -28,8 +28,9 @@ operator re-pointed `core-replication` at it: it is the standby now); (2) the ne
 ships to it (an empty shipment when there is nothing new) and it steps down on the higher
 epoch; (3) with sync replication it acknowledges nothing the standby has not confirmed.
 Every write re-reads role and epoch inside its transaction. Each shipment starts with the
-entry the standby already holds, so a divergent tail (an old primary's unshipped writes) is
-reported as 409 `diverged` instead of being silently mixed in; such a DC must be rebuilt.
+entry the standby already holds and carries the primary's last seq, so a divergent tail (an
+old primary's unshipped writes) is caught, never mixed in: the standby is rebuilt from the
+primary's log (see `replog.apply_entries`), as an operator re-seeds a standby.
 With fencing off none of this happens: two primaries can both take writes (split brain).
 This module must not define ledger rules or HTTP routes of the public API.
 """
@@ -230,14 +231,15 @@ class Shipper:
                 partial(replog.entries_after, seq=max(0, after - 1), limit=BATCH_ENTRIES)
             )
             entries = [e for e in anchored if e.seq > after]
-            if not entries:
+            standby_ahead = (self.replicated_seq or 0) > mine  # an old primary's tail
+            if not entries and not standby_ahead:
                 if peer is not None and self._outranks(peer):
-                    await self._post([])  # tells an older primary that a newer epoch exists
+                    await self._post([], mine)  # tells an older primary a newer epoch exists
                 return
-            held = await self._post(anchored)  # the anchor entry proves a shared history
+            held = await self._post(anchored, mine)  # the anchor proves a shared history
             if held is None:
                 return
-            self.replicated_seq = min(held, entries[-1].seq)
+            self.replicated_seq = min(held, entries[-1].seq) if entries else held
             self.last_error = None
             await self._notify()
             if self.replicated_seq == after:
@@ -272,13 +274,14 @@ class Shipper:
             self.replicated_seq = seq
         return peer
 
-    async def _post(self, entries: list[replog.Entry]) -> int | None:
+    async def _post(self, entries: list[replog.Entry], last: int) -> int | None:
         try:
             answer = await self._client.post(
                 f"{self.replica_url}/internal/replication/entries",
                 json={
                     "epoch": self.node.current().epoch,
                     "dc": self.node.current().dc,
+                    "last_seq": last,
                     "entries": [e.to_json() for e in entries],
                 },
             )

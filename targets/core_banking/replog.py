@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
+
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.schema import (
     KEYS,
@@ -27,6 +29,8 @@ from targets.core_banking.schema import (
 )
 
 Row = dict[str, Any]
+
+log = structlog.get_logger()
 
 
 @dataclass(frozen=True)
@@ -150,21 +154,32 @@ def entry_time_s(conn: sqlite3.Connection, seq: int) -> float | None:
 
 
 def apply_entries(
-    conn: sqlite3.Connection, entries: Sequence[Entry], fencing: bool, sender_epoch: int
+    conn: sqlite3.Connection,
+    entries: Sequence[Entry],
+    fencing: bool,
+    sender_epoch: int,
+    sender_last_seq: int | None = None,
 ) -> int:
     """Apply shipped entries on a standby, in one transaction; returns the last seq held here.
 
     With fencing, a sender whose epoch is below ours is refused (409 `stale_epoch`), and a
     primary that hears from a sender with a higher epoch steps down to standby at that epoch
     before applying (a newer primary exists). Otherwise a primary takes no entries (409
-    `not_standby`). Entries at or below the local seq are skipped (replays), unless the local
-    entry at that seq has another epoch: the logs diverged and the batch is refused (the
-    shipper starts each batch with the entry the standby already holds, so a divergent tail
-    is always caught). A gap stops the batch; the shipper resends from the returned seq.
+    `not_standby`). Entries at or below the local seq are skipped (replays). When this DC's
+    log has diverged from the sender's (the local entry at a shipped seq has another epoch, or
+    the local log runs past the sender's last seq: an old primary's unshipped tail), the
+    admitted sender's history wins: this DC is rebuilt, i.e. its replicated tables and log are
+    emptied and 0 is returned, so the shipper resends everything from seq 1 (as an operator
+    re-seeds a standby from the primary). The tail it drops was never confirmed by the new
+    primary, so with sync replication it was never acknowledged to anyone. A gap stops the
+    batch; the shipper resends from the returned seq.
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
         standing = _admit_sender(conn, read_standing(conn), fencing, sender_epoch)
+        ahead = sender_last_seq is not None and last_seq(conn) > sender_last_seq
+        if ahead or _diverges(conn, entries):
+            _wipe(conn, standing)
         held = _apply_in_order(conn, standing, entries)
         conn.execute("COMMIT")
     except BaseException:
@@ -199,7 +214,6 @@ def _apply_in_order(conn: sqlite3.Connection, standing: Standing, entries: Itera
     epoch = standing.epoch
     for entry in entries:
         if entry.seq <= held:
-            _check_same_history(conn, entry, standing)
             continue
         if entry.seq != held + 1:
             break
@@ -213,13 +227,17 @@ def _apply_in_order(conn: sqlite3.Connection, standing: Standing, entries: Itera
     return held
 
 
-def _check_same_history(conn: sqlite3.Connection, entry: Entry, standing: Standing) -> None:
-    row = conn.execute("SELECT epoch FROM replog WHERE seq = ?", (entry.seq,)).fetchone()
-    if row is not None and int(row["epoch"]) != entry.epoch:
-        raise RefusalError(
-            409,
-            "diverged",
-            f"{standing.dc} holds seq {entry.seq} from epoch {row['epoch']}, "
-            f"shipped one is epoch {entry.epoch}; rebuild this DC",
-            {"dc": standing.dc, "role": standing.role, "epoch": standing.epoch},
-        )
+def _diverges(conn: sqlite3.Connection, entries: Iterable[Entry]) -> bool:
+    """Whether a shipped entry this DC already holds carries another epoch here."""
+    for entry in entries:
+        row = conn.execute("SELECT epoch FROM replog WHERE seq = ?", (entry.seq,)).fetchone()
+        if row is not None and int(row["epoch"]) != entry.epoch:
+            return True
+    return False
+
+
+def _wipe(conn: sqlite3.Connection, standing: Standing) -> None:
+    """Empty the replicated tables and the log (inside the caller's transaction)."""
+    log.warning("standby_rebuild", dc=standing.dc, dropped_from_seq=1, held=last_seq(conn))
+    for table in (*TABLES, "replog"):
+        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are our constants

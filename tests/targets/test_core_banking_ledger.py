@@ -182,7 +182,7 @@ def test_fencing_standby_refuses_an_older_epoch(conn: sqlite3.Connection,
 def test_old_primary_steps_down_for_a_newer_epoch_and_reports_divergence(
     conn: sqlite3.Connection, tmp_path: Path
 ) -> None:
-    """A primary hearing epoch 2 steps down; a shipped entry unlike its own is 'diverged'."""
+    """A primary hearing epoch 2 steps down; its divergent tail is dropped and it is rebuilt."""
     other = connect(str(tmp_path / "b.db"))
     initialise(other, Standing("dc-b", "standby", 1))
     replog.apply_entries(other, replog.entries_after(conn, 0, 10), True, 1)
@@ -197,8 +197,24 @@ def test_old_primary_steps_down_for_a_newer_epoch_and_reports_divergence(
         replog.apply_entries(other, replog.entries_after(conn, 1, 10), False, 1)
     assert replog.apply_entries(conn, [], True, 2) == 2
     assert read_standing(conn) == Standing("dc-a", "standby", 2)
-    with pytest.raises(RefusalError, match="diverged"):
-        replog.apply_entries(conn, replog.entries_after(other, 0, 10), True, 2)
+    shipped = replog.entries_after(other, 0, 10)
+    held = replog.apply_entries(conn, shipped, True, 2, shipped[-1].seq)
+    assert held == shipped[-1].seq
+    assert [(e.seq, e.epoch) for e in replog.entries_after(conn, 0, 10)] == [
+        (e.seq, e.epoch) for e in shipped]
+    journals = {r["idempotency_key"] for r in conn.execute("SELECT idempotency_key FROM journals")}
+    assert journals == {r["idempotency_key"] for r in other.execute("SELECT idempotency_key FROM journals")}
+
+
+def test_a_standby_ahead_of_the_new_primary_is_rebuilt(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    """A standby whose log runs past the primary's last seq drops it and asks for everything."""
+    other = connect(str(tmp_path / "b.db"))
+    initialise(other, Standing("dc-b", "standby", 1))
+    write(conn, lambda t: ledger.post_journal(t, "k", "h", transfer("ACC-0001", "ACC-0002", 5)))
+    mine = replog.entries_after(conn, 0, 10)
+    replog.apply_entries(other, mine, True, 1)
+    assert replog.apply_entries(other, [], True, 2, mine[-1].seq - 1) == 0
+    assert replog.entries_after(other, 0, 10) == []
 
 
 @settings(max_examples=30, deadline=None,
