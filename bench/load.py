@@ -18,12 +18,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -63,6 +65,14 @@ class Plain({base}):
     def balance(self):
         self.client.get("/v1/accounts/ACC-0001/balance", headers={{"Authorization": "Bearer t"}})
 """
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One run: requests per second and generator CPU (user + system) per request."""
+
+    rate_per_s: float
+    cpu_us_per_request: float
 
 
 class Responder(asyncio.Protocol):
@@ -120,8 +130,13 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit(f"bench: responder on {url} did not come up")
 
 
-def run_plain(url: str, base: str, users: int, duration_s: float, workdir: Path) -> float:
-    """Requests/s of plain headless Locust with `base` (FastHttpUser or HttpUser)."""
+def children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_plain(url: str, base: str, users: int, duration_s: float, workdir: Path) -> Figure:
+    """Requests/s and CPU per request of plain headless Locust with `base`."""
     locustfile = workdir / f"plain_{base}.py"
     locustfile.write_text(PLAIN_LOCUSTFILE.format(base=base))
     argv = [
@@ -129,13 +144,14 @@ def run_plain(url: str, base: str, users: int, duration_s: float, workdir: Path)
         "--host", url, "-u", str(users), "-r", str(users * 10), "-t", f"{duration_s:g}s",
         "--only-summary", "--json", "--loglevel", "ERROR",
     ]  # fmt: skip
+    cpu_before_s = children_cpu_s()
     done = subprocess.run(argv, check=True, capture_output=True, text=True, timeout=duration_s + 60)
-    stats = json.loads(done.stdout)
-    return sum(int(entry["num_requests"]) for entry in stats) / duration_s
+    requests = sum(int(entry["num_requests"]) for entry in json.loads(done.stdout))
+    return Figure(requests / duration_s, (children_cpu_s() - cpu_before_s) / requests * 1e6)
 
 
-def run_harness(url: str, users: int, duration_s: float, workdir: Path, round_no: int) -> float:
-    """Requests/s of the harness's load process with demand far above capacity."""
+def run_harness(url: str, users: int, duration_s: float, workdir: Path, round_no: int) -> Figure:
+    """Requests/s and CPU per request of the harness's load process, demand above capacity."""
     config = LoadConfig(
         edge_url=url,
         rate_per_s=1_000_000.0,
@@ -148,6 +164,7 @@ def run_harness(url: str, users: int, duration_s: float, workdir: Path, round_no
         max_start_lag_s=1e9,
     )
     out = workdir / f"harness_{round_no}.jsonl"
+    cpu_before_s = children_cpu_s()
     proc = LoadProcess.start(config, out)
     try:
         code = proc.wait(timeout_s=duration_s + 30)
@@ -155,7 +172,8 @@ def run_harness(url: str, users: int, duration_s: float, workdir: Path, round_no
         proc.stop(timeout_s=5)
     if code != 0:
         raise SystemExit(f"bench: {proc.failure()}")
-    return sum(1 for s in read_samples(out) if s.served) / duration_s
+    requests = sum(1 for s in read_samples(out) if s.served)
+    return Figure(requests / duration_s, (children_cpu_s() - cpu_before_s) / requests * 1e6)
 
 
 def main() -> None:
@@ -169,34 +187,53 @@ def main() -> None:
         run_responder(args.serve)
         return
     server, url = start_server()
-    results: dict[str, list[float]] = {"plain-fast": [], "plain-http": [], "harness": []}
+    runs: dict[str, list[Figure]] = {"plain-fast": [], "harness": [], "plain-http": []}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
             for round_no in range(1, args.rounds + 1):
+                users, duration_s = args.users, args.duration_s
                 figures = {
-                    "plain-fast": run_plain(
-                        url, "FastHttpUser", args.users, args.duration_s, workdir
-                    ),
-                    "harness": run_harness(url, args.users, args.duration_s, workdir, round_no),
-                    "plain-http": run_plain(url, "HttpUser", args.users, args.duration_s, workdir),
+                    "plain-fast": run_plain(url, "FastHttpUser", users, duration_s, workdir),
+                    "harness": run_harness(url, users, duration_s, workdir, round_no),
+                    "plain-http": run_plain(url, "HttpUser", users, duration_s, workdir),
                 }
-                for name, rps in figures.items():
-                    results[name].append(rps)
-                print(
-                    f"round {round_no}: "
-                    + "  ".join(f"{k} {v:8.0f} req/s" for k, v in figures.items())
-                )
+                for name, figure in figures.items():
+                    runs[name].append(figure)
+                ratio = figures["harness"].rate_per_s / figures["plain-fast"].rate_per_s
+                print(f"round {round_no}: {describe(figures)}  harness/plain-fast {ratio:.0%}")
     finally:
         server.terminate()
         server.wait(timeout=5)
-    medians = {name: statistics.median(values) for name, values in results.items()}
-    print(
-        f"median ({args.users} users, {args.duration_s:g} s, 1 process each): "
-        + "  ".join(f"{k} {v:.0f} req/s" for k, v in medians.items())
+    report(runs, args.users, args.duration_s)
+
+
+def describe(figures: dict[str, Figure]) -> str:
+    return "  ".join(
+        f"{name} {f.rate_per_s:6.0f} req/s {f.cpu_us_per_request:4.0f} us/req"
+        for name, f in figures.items()
     )
-    print(f"harness / plain-fast = {medians['harness'] / medians['plain-fast']:.1%} (goal >= 90 %)")
-    print(f"plain-fast / plain-http = {medians['plain-fast'] / medians['plain-http']:.2f}x")
+
+
+def report(runs: dict[str, list[Figure]], users: int, duration_s: float) -> None:
+    """Medians over the rounds; the ratio of rates and, steadier on a busy machine, of CPU."""
+    medians = {
+        name: Figure(
+            statistics.median(f.rate_per_s for f in figures),
+            statistics.median(f.cpu_us_per_request for f in figures),
+        )
+        for name, figures in runs.items()
+    }
+    fast, harness = medians["plain-fast"], medians["harness"]
+    print(f"median ({users} users, {duration_s:g} s, 1 process each): {describe(medians)}")
+    rate_ratio = harness.rate_per_s / fast.rate_per_s
+    cpu_ratio = fast.cpu_us_per_request / harness.cpu_us_per_request
+    http_gain = fast.rate_per_s / medians["plain-http"].rate_per_s
+    print(f"harness / plain-fast requests/s = {rate_ratio:.1%} (goal >= 90 %)")
+    print(
+        f"plain-fast / harness CPU per request = {cpu_ratio:.1%} (the same ratio, load-independent)"
+    )
+    print(f"plain-fast / plain-http requests/s = {http_gain:.2f}x")
 
 
 if __name__ == "__main__":

@@ -20,75 +20,21 @@ import json
 import random
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import gevent
-import gevent.event
-import gevent.pool
 from locust import FastHttpUser, constant, task
 from locust.contrib.fasthttp import FastResponse
 
-from harness.load.config import LoadConfig
+from harness.load.crowd import LoadContext, account_id, customer_id, seeded_password
 from harness.load.outcome import Answer, TransportError, attempt_label, classify, is_retryable
-from harness.load.pacing import Dispatcher, Intent, RunClock
+from harness.load.pacing import Intent
 from harness.load.samples import Sample
-from harness.load.sink import SampleSink
 
 POLL_DELAYS_S = (0.5, 1.0, 2.0)
 """Pauses before each look at a pending transfer (so at +0.5 s, +1.5 s, +3.5 s)."""
 
 TERMINAL_STATUSES = frozenset({"ACSC", "RJCT"})
-
-
-def customer_id(number: int) -> str:
-    return f"CUST-{number:04d}"
-
-
-def account_id(number: int) -> str:
-    return f"ACC-{number:04d}"
-
-
-def seeded_password(number: int) -> str:
-    """The password `/admin/seed` gives customer `number` (docs/bank-api.md)."""
-    return f"{customer_id(number).lower()}-correct-horse"
-
-
-@dataclass
-class LoadContext:
-    """What every simulated customer of one run shares (one per runner process)."""
-
-    config: LoadConfig
-    dispatcher: Dispatcher
-    sink: SampleSink
-    clock: RunClock
-    passwords: dict[int, str] = field(default_factory=dict)
-    in_flight_writes: dict[int, Sample] = field(default_factory=dict)
-    polls: gevent.pool.Group = field(default_factory=gevent.pool.Group)
-    schedule_over: gevent.event.Event = field(default_factory=gevent.event.Event)
-    busy: int = 0
-    enrolled: int = 0
-
-    def enrol(self) -> tuple[int, int]:
-        """The next user's index and the customer number it plays (a seeded permutation)."""
-        order = list(range(1, self.config.customers + 1))
-        random.Random(self.config.seed).shuffle(order)
-        index = self.enrolled
-        self.enrolled += 1
-        return index, order[index % len(order)]
-
-    def record_unserved(self, intents: tuple[Intent, ...]) -> None:
-        for intent in intents:
-            self.sink.add(
-                Sample(
-                    t_s=self.clock.epoch_s(intent.due_s),
-                    journey=intent.journey,
-                    status=0,
-                    latency_ms=0.0,
-                    outcome="failed",
-                    served=False,
-                    detail="unserved",
-                )
-            )
 
 
 def transport_error(error: BaseException | None) -> TransportError:
@@ -111,12 +57,14 @@ def read_answer(response: FastResponse) -> Answer:
     body: Mapping[str, object] | None = None
     if content:
         try:
-            parsed = json.loads(content)
-        except ValueError:
+            parsed = json.loads(content.decode("utf-8"))
+        except ValueError:  # includes UnicodeDecodeError
             parsed = None
         body = parsed if isinstance(parsed, dict) else None
     headers = response.headers
-    retry_after = headers.get("Retry-After") if headers is not None else None
+    retry_after = None
+    if response.status_code >= 400 and headers is not None:  # only errors carry Retry-After
+        retry_after = headers.get("Retry-After")
     return Answer(
         response.status_code,
         body=body,
@@ -139,6 +87,10 @@ class BankCustomer(FastHttpUser):
 
     def on_start(self) -> None:
         self.index, self.number = self.load_context.enrol()
+        self.customer = customer_id(self.number)
+        self.account = account_id(self.number)
+        self.balance_path = f"/v1/accounts/{self.account}/balance"
+        self.movements_path = f"/v1/accounts/{self.account}/movements"
         self.rng = random.Random(f"{self.load_context.config.seed}/{self.index}")
         self.token: str | None = None
 
@@ -174,18 +126,32 @@ class BankCustomer(FastHttpUser):
             self.token = None
         return answer
 
-    def _sample(self, intent: Intent, journey: str, answer: Answer, **extra: object) -> Sample:
+    def _sample(
+        self,
+        intent: Intent,
+        journey: str,
+        answer: Answer,
+        *,
+        detail: str | None = None,
+        transfer_id: str | None = None,
+        idempotency_key: str | None = None,
+        payment_status: str | None = None,
+        amount: str | None = None,
+    ) -> Sample:
         verdict = classify(journey, answer)
-        detail = str(extra.pop("detail", "") or verdict.detail)
+        clock = self.load_context.clock
         return Sample(
-            t_s=self.load_context.clock.epoch_s(intent.due_s),
+            t_s=clock.epoch_s(intent.due_s),
             journey=journey,
             status=answer.status,
-            latency_ms=(self.load_context.clock.now_s() - intent.due_s) * 1000.0,
+            latency_ms=(clock.now_s() - intent.due_s) * 1000.0,
             outcome=verdict.outcome,
-            customer=customer_id(self.number),
-            detail=detail,
-            **extra,  # type: ignore[arg-type]
+            customer=self.customer,
+            detail=verdict.detail if detail is None else detail,
+            transfer_id=transfer_id,
+            idempotency_key=idempotency_key,
+            payment_status=payment_status,
+            amount=amount,
         )
 
     def _password(self) -> str:
@@ -194,7 +160,7 @@ class BankCustomer(FastHttpUser):
     # -- sessions -----------------------------------------------------------------------------
 
     def _login(self, intent: Intent) -> Answer:
-        body = {"customer_id": customer_id(self.number), "password": self._password()}
+        body = {"customer_id": self.customer, "password": self._password()}
         answer = self._send("POST", "/v1/auth/login", "/v1/auth/login", body)
         self.load_context.sink.add(self._sample(intent, "login", answer))
         token = (answer.body or {}).get("access_token")
@@ -243,12 +209,10 @@ class BankCustomer(FastHttpUser):
         self.load_context.sink.add(replace(sample, outcome="failed"))
 
     def check_balance(self, intent: Intent) -> None:
-        account = account_id(self.number)
-        self._read(intent, f"/v1/accounts/{account}/balance", "/v1/accounts/[id]/balance")
+        self._read(intent, self.balance_path, "/v1/accounts/[id]/balance")
 
     def list_movements(self, intent: Intent) -> None:
-        account = account_id(self.number)
-        self._read(intent, f"/v1/accounts/{account}/movements", "/v1/accounts/[id]/movements")
+        self._read(intent, self.movements_path, "/v1/accounts/[id]/movements")
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -265,7 +229,7 @@ class BankCustomer(FastHttpUser):
         amount = f"{cents // 100}.{cents % 100:02d}"
         key = str(uuid.uuid4())
         body = {
-            "from_account": account_id(self.number),
+            "from_account": self.account,
             "creditor_account": account_id(self._payee()),
             "amount": amount,
             "currency": "PEN",

@@ -18,6 +18,7 @@ This module must not do I/O or import locust/gevent.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import random
 import time
@@ -75,6 +76,7 @@ class ArrivalSchedule:
         self._rate_per_s = rate_per_s
         self._names = [name for name, _ in mix]
         self._cum_weights = list(itertools.accumulate(weight for _, weight in mix))
+        self._total_weight = self._cum_weights[-1]
         self._rng = rng
         self._arrivals = arrivals
         self._end_s = end_s
@@ -93,7 +95,8 @@ class ArrivalSchedule:
             self._ended = True
             return None
         self._last_due_s = due_s
-        journey = self._rng.choices(self._names, cum_weights=self._cum_weights)[0]
+        pick = bisect.bisect(self._cum_weights, self._rng.random() * self._total_weight)
+        journey = self._names[min(pick, len(self._names) - 1)]
         self._seq += 1
         return Intent(self._seq, due_s, journey)
 
@@ -131,14 +134,15 @@ class Dispatcher:
 
     def expire(self, now_s: float) -> tuple[Intent, ...]:
         """Take every intent whose start deadline (due + max lag) passed before `now_s`."""
-        expired: list[Intent] = []
         deadline_s = now_s - self._max_start_lag_s
-        while not self._closed:
-            nxt = self._schedule.peek()
-            if nxt is None or nxt.due_s >= deadline_s:
-                break
+        nxt = None if self._closed else self._schedule.peek()
+        if nxt is None or nxt.due_s >= deadline_s:
+            return ()  # the common case, kept cheap: it runs once per request
+        expired: list[Intent] = []
+        while nxt is not None and nxt.due_s < deadline_s:
             expired.append(nxt)
             self._schedule.pop()
+            nxt = self._schedule.peek()
         return tuple(expired)
 
     def close(self, now_s: float) -> tuple[Intent, ...]:

@@ -16,6 +16,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import gc  # noqa: E402
 import logging  # noqa: E402
 import random  # noqa: E402
 import signal  # noqa: E402
@@ -32,7 +33,8 @@ from locust.env import Environment  # noqa: E402
 
 from harness.errors import ConfigError, HarnessError, LoadError  # noqa: E402
 from harness.load.config import LoadConfig, parse_runner_args  # noqa: E402
-from harness.load.journeys import LoadContext, customer_class  # noqa: E402
+from harness.load.crowd import LoadContext  # noqa: E402
+from harness.load.journeys import customer_class  # noqa: E402
 from harness.load.pacing import ArrivalSchedule, Dispatcher, RunClock  # noqa: E402
 from harness.load.sink import SampleSink  # noqa: E402
 from harness.logs import configure_logging  # noqa: E402
@@ -97,6 +99,7 @@ def run(config: LoadConfig, out_path: Path) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             gevent.signal_handler(signum, stop.set)
         flusher = gevent.spawn(flush_periodically, ctx)
+        gc.freeze()  # the modules' objects are for life: keep full collections off them
         runner.start(config.users, spawn_rate=SPAWN_PER_S)
         log.info("load_started", users=config.users, rate_per_s=config.rate_per_s)
         stopped_early = stop.wait(max(0.0, config.duration_s - ctx.clock.now_s()))

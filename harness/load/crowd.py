@@ -1,0 +1,71 @@
+"""The crowd of simulated customers of one run: who plays whom, and what they share.
+
+`LoadContext` holds the dispatcher, the sample sink, the run clock, passwords changed during
+the run, writes in flight (so a stop can record them as unknown) and the status-poll greenlets.
+Customer numbers map to the seeded ids of docs/bank-api.md (`CUST-0007`, `ACC-0007`).
+It must not send requests; journeys.py does. Imports gevent, so only the runner child uses it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import gevent.event
+import gevent.pool
+
+from harness.load.config import LoadConfig
+from harness.load.pacing import Dispatcher, Intent, RunClock
+from harness.load.samples import Sample
+from harness.load.sink import SampleSink
+
+
+def customer_id(number: int) -> str:
+    return f"CUST-{number:04d}"
+
+
+def account_id(number: int) -> str:
+    return f"ACC-{number:04d}"
+
+
+def seeded_password(number: int) -> str:
+    """The password `/admin/seed` gives customer `number` (docs/bank-api.md)."""
+    return f"{customer_id(number).lower()}-correct-horse"
+
+
+@dataclass
+class LoadContext:
+    """What every simulated customer of one run shares (one per runner process)."""
+
+    config: LoadConfig
+    dispatcher: Dispatcher
+    sink: SampleSink
+    clock: RunClock
+    passwords: dict[int, str] = field(default_factory=dict)
+    in_flight_writes: dict[int, Sample] = field(default_factory=dict)
+    polls: gevent.pool.Group = field(default_factory=gevent.pool.Group)
+    schedule_over: gevent.event.Event = field(default_factory=gevent.event.Event)
+    busy: int = 0
+    enrolled: int = 0
+
+    def enrol(self) -> tuple[int, int]:
+        """The next user's index and the customer number it plays (a seeded permutation)."""
+        order = list(range(1, self.config.customers + 1))
+        random.Random(self.config.seed).shuffle(order)
+        index = self.enrolled
+        self.enrolled += 1
+        return index, order[index % len(order)]
+
+    def record_unserved(self, intents: tuple[Intent, ...]) -> None:
+        for intent in intents:
+            self.sink.add(
+                Sample(
+                    t_s=self.clock.epoch_s(intent.due_s),
+                    journey=intent.journey,
+                    status=0,
+                    latency_ms=0.0,
+                    outcome="failed",
+                    served=False,
+                    detail="unserved",
+                )
+            )
