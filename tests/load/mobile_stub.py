@@ -4,8 +4,9 @@ Run as `python -m tests.load.mobile_stub --port P` on 127.0.0.1. Deterministic b
 balance answers 503 + Retry-After every 5th call, stale every 7th, 401 every 13th; the n-th
 new transfer (by first sight of its Idempotency-Key) is ACSC, except n%10==3 (first attempt
 hangs, the retry is answered), n%10==7 (every attempt hangs), n%10==5 (ACSP, then ACSC on the
-second look) and n%10==9 (RJCT AM04). POST /stub/stall {"seconds": s} makes every customer
-route hang for s seconds; GET /stub/keys lists attempts per Idempotency-Key and
+second look) and n%10==9 (RJCT AM04). Even-numbered customers must change their password at
+their first login (then only the new one works). POST /stub/stall {"seconds": s} makes every
+customer route hang for s seconds; GET /stub/keys lists attempts per Idempotency-Key and
 GET /stub/in-flight counts customer requests being answered.
 It is not the real mobile-api and must never grow business logic.
 """
@@ -31,6 +32,8 @@ first_seen: dict[str, int] = {}
 polls: Counter[str] = Counter()
 stall_until = [0.0]
 in_flight = [0]
+passwords: dict[str, str] = {}
+holders: dict[str, str] = {}
 
 
 @app.middleware("http")
@@ -67,14 +70,25 @@ async def keys() -> dict[str, int]:
 
 
 @app.post("/v1/auth/login")
-async def login(body: dict[str, str]) -> dict[str, object]:
+async def login(body: dict[str, str]) -> Response:
     calls["login"] += 1
-    return {
-        "access_token": f"tok-{calls['login']}",
-        "refresh_token": "r",
-        "expires_in": 300,
-        "password_change_required": False,
-    }
+    customer, password = body["customer_id"], body["password"]
+    if password != passwords.get(customer, f"{customer.lower()}-correct-horse"):
+        return JSONResponse({"error": "wrong_password"}, status_code=401)
+    token = f"tok-{calls['login']}"
+    holders[token] = customer
+    forced = int(customer[-4:]) % 2 == 0 and customer not in passwords
+    answer = {"access_token": token, "refresh_token": "r", "expires_in": 300}
+    return JSONResponse({**answer, "password_change_required": forced})
+
+
+@app.post("/v1/auth/password")
+async def change_password(request: Request, body: dict[str, str]) -> Response:
+    customer = holders[request.headers["authorization"].removeprefix("Bearer ")]
+    if len(body["new_password"]) < 12:
+        return JSONResponse({"error": "password_too_short"}, status_code=400)
+    passwords[customer] = body["new_password"]
+    return Response(status_code=204)
 
 
 @app.get("/v1/accounts/{account_id}/balance")

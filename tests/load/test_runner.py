@@ -18,7 +18,7 @@ from harness.load.config import LoadConfig
 from harness.load.process import LoadProcess, tail_samples
 from harness.load.samples import Sample, read_samples
 
-from .conftest import REPO_ROOT
+from .conftest import REPO_ROOT, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -92,6 +92,7 @@ def test_a_run_records_every_intent_with_its_outcome(mobile_stub: str, tmp_path:
     assert details["transfer", "unknown", "timeout retried_after_timeout"] > 0
     check_transfers(samples, httpx.get(f"{mobile_stub}/stub/keys").json())
     check_relogin_after_401(samples)
+    check_forced_password_change(samples)
 
 
 def check_transfers(samples: list[Sample], attempts: dict[str, int]) -> None:
@@ -118,6 +119,31 @@ def check_relogin_after_401(samples: list[Sample]) -> None:
     logins = [s for s in samples if s.journey == "login"]
     assert len(logins) > len({s.customer for s in samples if s.customer})
     assert any(any(x.customer == s.customer and x.t_s > s.t_s for x in logins) for s in expired)
+
+
+def check_forced_password_change(samples: list[Sample]) -> None:
+    changes = Counter(s.customer for s in samples if s.journey == "password_change")
+    even = {s.customer for s in samples if s.customer and int(s.customer[-4:]) % 2 == 0}
+    assert even and changes == dict.fromkeys(even, 1)
+    assert all(s.outcome == "ok" for s in samples if s.journey in ("login", "password_change"))
+
+
+def test_a_refused_connection_fails_reads_and_sends_no_write(tmp_path: Path) -> None:
+    """Nothing listens: logins fail with connection_refused, intents fail without a session."""
+    out = tmp_path / "load.jsonl"
+    port = free_port()
+    config = stub_config(f"http://127.0.0.1:{port}", duration_s=1.0, users=2, rate_per_s=10)
+    with running(config, out) as proc:
+        assert proc.wait(timeout_s=20) == 0, proc.failure()
+    samples = list(read_samples(out))
+    logins = [s for s in samples if s.journey == "login"]
+    intents = [s for s in samples if s.journey in INTENT_JOURNEYS]
+    assert logins and all(s.detail == "connection_refused" for s in logins)
+    assert len(intents) == 10
+    assert all(
+        s.outcome == "failed" and s.detail == "no_session connection_refused" for s in intents
+    )
+    assert all(s.idempotency_key is None for s in intents)
 
 
 def test_a_stalled_bank_shows_as_unserved_demand_and_late_latency(
