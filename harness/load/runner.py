@@ -85,6 +85,11 @@ def record_interrupted_writes(ctx: LoadContext) -> None:
     ctx.in_flight_writes.clear()
 
 
+def warn_generator_saturated(cpu_usage: float = 0.0, **_: object) -> None:
+    """Locust's CPU warning: latencies measured by a saturated generator are inconclusive."""
+    log.warning("load_generator_cpu_high", cpu_percent=round(cpu_usage, 1))
+
+
 def run(config: LoadConfig, out_path: Path) -> int:
     """Run the load until --duration-s or a signal; returns the number of samples written."""
     try:
@@ -95,6 +100,7 @@ def run(config: LoadConfig, out_path: Path) -> int:
         ctx = build_context(config, stream)
         env = Environment(user_classes=[customer_class(ctx)], host=config.edge_url)
         runner = env.create_local_runner()
+        env.events.cpu_warning.add_listener(warn_generator_saturated)  # type: ignore[no-untyped-call]
         stop = gevent.event.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             gevent.signal_handler(signum, stop.set)
@@ -112,7 +118,12 @@ def run(config: LoadConfig, out_path: Path) -> int:
         flusher.kill(block=True)
         record_interrupted_writes(ctx)
         ctx.sink.flush()
-        log.info("load_stopped", samples=ctx.sink.written, by_signal=stop.is_set())
+        log.info(
+            "load_stopped",
+            samples=ctx.sink.written,
+            by_signal=stop.is_set(),
+            generator_cpu_saturated=runner.cpu_warning_emitted,
+        )
         return ctx.sink.written
 
 
