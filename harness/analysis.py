@@ -15,7 +15,7 @@ from typing import Any
 from harness.bankstate import BankState
 from harness.errors import ConfigError, HarnessError
 from harness.exports import read_exports
-from harness.load.samples import Sample, read_samples
+from harness.load.samples import LOAD_STOPPED, Sample, read_samples
 from harness.metrics import StatusEvent, Window
 from harness.report.results import build_result, write_junit, write_result
 from harness.spec.loader import load_experiment
@@ -83,6 +83,17 @@ def status_events(exports: dict[str, Any]) -> list[StatusEvent]:
     return [StatusEvent(float(c["at_s"]), kinds[c["kind"]]) for c in history if c.get("kind") in kinds]
 
 
+def load_history(path: Path) -> tuple[Sample, ...]:
+    """The run's samples, less the requests the harness itself cut when it stopped the load.
+
+    Those were due at the very end and never got their answer because the load stopped, not
+    because the bank failed; counting them would charge the bank for the harness's exit.
+    """
+    if not path.exists():
+        return ()
+    return tuple(s for s in read_samples(path) if s.detail != LOAD_STOPPED)
+
+
 def run_checks(run: dict[str, Any], experiment: Experiment, samples: tuple[Sample, ...],
                state: BankState | None) -> tuple[list[Check], RunHistory]:
     t0 = float(run["t0"])
@@ -116,7 +127,7 @@ def analyse_run(run_dir: Path) -> RunOutcome:
         result = build_result(run, experiment, [], None, (), {}, "unknown", False, reason)
         write_result(run_dir, result)
         return RunOutcome(experiment.name, run["profile"], run_dir, expected.verdict, "unknown", False, reason)
-    samples = tuple(read_samples(run_dir / "load.jsonl")) if (run_dir / "load.jsonl").exists() else ()
+    samples = load_history(run_dir / "load.jsonl")
     exports = read_exports(run_dir / "exports")
     state, state_problem = bank_state(exports)
     checks, history = run_checks(run, experiment, samples, state)

@@ -144,9 +144,10 @@ def _coerce(knob: str, raw: str, annotation: object) -> object:
         raise ValueError(f"knob {knob}: {raw!r} is not a boolean (true/false)")
     if kind in (int, float):
         try:
-            return kind(text)  # type: ignore[operator]
+            return kind(text)
         except ValueError:
-            raise ValueError(f"knob {knob}: {raw!r} is not a {kind.__name__}") from None  # type: ignore[union-attr]
+            name = "whole number" if kind is int else "number"
+            raise ValueError(f"knob {knob}: {raw!r} is not a {name}") from None
     if all(isinstance(o, str) for o in options):  # Literal values
         if text not in options:
             raise ValueError(f"knob {knob}: {raw!r} is not one of {', '.join(map(str, options))}")

@@ -21,6 +21,9 @@ Outcome = Literal["ok", "failed", "unknown"]
 """ok: the bank answered as wanted; failed: it definitely did not; unknown: a timeout or cut
 connection, the effect may or may not have happened (Jepsen's :info)."""
 
+LOAD_STOPPED = "load_stopped"
+"""`detail` of a request the load process cut when the run ended (not the bank's doing)."""
+
 JOURNEYS = ("login", "balance", "movements", "transfer", "bill_payment")
 
 

@@ -67,6 +67,22 @@ async def customer_accounts(state: MobileState, customer_id: str) -> tuple[tuple
     return accounts
 
 
+async def warm_balances(state: MobileState, customer_id: str) -> None:
+    """Read a customer's balances once at login, so the read-only fallback has them.
+
+    The app shows balances on its home screen right after login; keeping that first read is
+    what lets a core outage a minute later still be answered (labelled stale) for customers
+    who had not yet asked. Runs in the background; a failure just leaves the cache cold.
+    """
+    try:
+        for account_id, _ in await customer_accounts(state, customer_id):
+            response = await state.core.request("GET", f"/v1/accounts/{account_id}/balances")
+            if response.status_code == 200:
+                state.balances.remember(balance_from_core(response.json(), state.clock()))
+    except (ApiError, DependencyError, MalformedBalanceError, ValueError):
+        return
+
+
 async def _require_owned(state: MobileState, customer_id: str, account_id: str) -> None:
     owned = await customer_accounts(state, customer_id)
     if account_id not in {a for a, _ in owned}:

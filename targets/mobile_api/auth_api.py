@@ -13,6 +13,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 
+from targets.mobile_api.api import warm_balances
 from targets.mobile_api.auth import LoginVerdict, PasswordChangeError
 from targets.mobile_api.errors import ApiError
 from targets.mobile_api.sessions import Session
@@ -59,6 +60,8 @@ async def login(body: LoginBody, state: State) -> dict[str, object]:
             counters.lockouts += 1
         raise ApiError(401, "invalid_credentials", "customer id or password is wrong")
     counters.succeeded += 1
+    if state.profile.balance_cache:
+        state.spawn(warm_balances(state, body.customer_id))
     return _tokens(state, state.sessions.issue(body.customer_id))
 
 

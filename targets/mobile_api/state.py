@@ -11,10 +11,11 @@ This module defines no routes.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -41,6 +42,14 @@ class MobileState:
     clock: Callable[[], float] = time.time
     accounts: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     """customer id -> ((account id, currency), ...), as last read from core-banking."""
+    background: set[asyncio.Task[None]] = field(default_factory=set)
+    """Tasks started by requests that outlive them (kept here so they are not collected)."""
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` in the background, holding a reference until it ends."""
+        task = asyncio.get_running_loop().create_task(work)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
 
 
 def mobile_state(request: Request) -> MobileState:

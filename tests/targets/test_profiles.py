@@ -27,7 +27,7 @@ def test_overrides_are_typed() -> None:
     [
         ("nope", [], "unknown profile 'nope'; valid: hardened, fragile"),
         ("hardened", ["bogus=1"], "unknown knob 'bogus'"),
-        ("hardened", ["retry_attempts=many"], "not a int"),
+        ("hardened", ["retry_attempts=many"], "not a whole number"),
         ("hardened", ["replication=maybe"], "not one of sync, async"),
         ("hardened", ["fencing=perhaps"], "not a boolean"),
     ],
