@@ -45,7 +45,7 @@ class LoadContext:
     in_flight_writes: dict[int, Sample] = field(default_factory=dict)
     polls: gevent.pool.Group = field(default_factory=gevent.pool.Group)
     schedule_over: gevent.event.Event = field(default_factory=gevent.event.Event)
-    busy: int = 0
+    busy: int = 0  # customers holding an intent (waiting for its due time or running it)
     enrolled: int = 0
 
     def enrol(self) -> tuple[int, int]:

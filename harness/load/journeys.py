@@ -103,11 +103,11 @@ class BankCustomer(FastHttpUser):
         if claim.intent is None:
             ctx.schedule_over.wait(0.2)
             return
-        wait_s = claim.intent.due_s - ctx.clock.now_s()
-        if wait_s > 0:
-            gevent.sleep(wait_s)
-        ctx.busy += 1
+        ctx.busy += 1  # holding an intent: waiting for its due time, then running it
         try:
+            wait_s = claim.intent.due_s - ctx.clock.now_s()
+            if wait_s > 0:
+                gevent.sleep(wait_s)
             JOURNEYS[claim.intent.journey](self, claim.intent)
         finally:
             ctx.busy -= 1
