@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Literal, NoReturn
 
 from harness.errors import ConfigError
+from harness.load.samples import JOURNEYS
 
-MIX_JOURNEYS = ("login", "balance", "movements", "transfer", "bill_payment")
+MIX_JOURNEYS = JOURNEYS
 """Journeys a mix may name; `transfer_status` polls follow pending transfers by themselves."""
 
 WEEKDAY_MIX: tuple[tuple[str, float], ...] = (

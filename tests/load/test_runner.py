@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -188,6 +190,17 @@ def test_sigterm_stops_promptly_with_a_flushed_file(mobile_stub: str, tmp_path: 
     stopped = [s for s in read_samples(out) if s.detail == "load_stopped"]
     assert len(stopped) == 3
     assert all(s.outcome == "unknown" and s.idempotency_key and s.amount for s in stopped)
+
+
+def test_stop_kills_a_runner_that_ignores_sigterm(mobile_stub: str, tmp_path: Path) -> None:
+    """A frozen runner cannot handle SIGTERM: stop() falls back to SIGKILL after its timeout."""
+    out = tmp_path / "load.jsonl"
+    with running(stub_config(mobile_stub, duration_s=60.0), out) as proc:
+        wait_for_samples(out, 5)
+        os.kill(proc.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        assert proc.stop(timeout_s=0.5) == -signal.SIGKILL
+        assert time.monotonic() - started < 3.0
 
 
 @pytest.mark.parametrize(
