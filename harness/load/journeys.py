@@ -3,10 +3,12 @@
 Each simulated customer (one Locust user) is one bank customer, chosen deterministically from
 the seed. In a loop it takes the next intent from the `Dispatcher`, waits for its due time
 and runs the journey: login (a fresh app session), balance, movements, transfer, bill_payment.
-It logs in when it has no session, and drops the session on a 401 so the next intent logs in
-again. Writes carry a fresh Idempotency-Key per intent and are retried once, with the same
-key, after a timeout or a cut connection. A pending (ACSP) transfer is looked at again a few
-times (journey `transfer_status`), so a status that later flips is on record.
+It logs in when it has no session (waiting out a login's 429/503 Retry-After first), changes
+its password when the bank forces a reset, and drops the session on a 401 (or a 403
+`password_change_required`) so the next intent logs in again. Writes carry a fresh
+Idempotency-Key per intent and are retried once, with the same key, after a timeout, a cut
+connection or a 504. A pending (ACSP) transfer is looked at again a few times (journey
+`transfer_status`), so a status that later flips is on record.
 
 Every request ends as one `Sample` in the sink, latency measured from the intent's due time.
 FastHttpUser (geventhttpclient) is used because it reaches several times HttpUser's request
@@ -27,7 +29,14 @@ from locust import FastHttpUser, constant, task
 from locust.contrib.fasthttp import FastResponse
 
 from harness.load.crowd import LoadContext, account_id, customer_id, seeded_password
-from harness.load.outcome import Answer, TransportError, attempt_label, classify, is_retryable
+from harness.load.outcome import (
+    Answer,
+    TransportError,
+    attempt_label,
+    classify,
+    is_retryable,
+    retry_after_s,
+)
 from harness.load.pacing import Intent
 from harness.load.samples import Sample
 
@@ -93,6 +102,7 @@ class BankCustomer(FastHttpUser):
         self.movements_path = f"/v1/accounts/{self.account}/movements"
         self.rng = random.Random(f"{self.load_context.config.seed}/{self.index}")
         self.token: str | None = None
+        self.login_not_before_s = 0.0
 
     @task
     def serve_next_intent(self) -> None:
@@ -180,17 +190,36 @@ class BankCustomer(FastHttpUser):
         if 200 <= answer.status < 300:
             self.load_context.passwords[self.number] = new
 
-    def _session(self, intent: Intent) -> Answer | None:
-        """None when logged in, else the failed login answer that stops this intent."""
+    def _session(self, intent: Intent) -> tuple[int, str] | None:
+        """None when logged in, else (status, detail) of why this intent cannot run.
+
+        After a 429/503 with Retry-After on login the app waits that long before trying
+        again, as a well-behaved app does; intents in between fail without a request.
+        """
         if self.token is not None:
             return None
+        if self.load_context.clock.now_s() < self.login_not_before_s:
+            return 0, "waiting_retry_after"
         answer = self._login(intent)
-        return None if self.token is not None else answer
+        if self.token is not None:
+            return None
+        if answer.status in (429, 503):
+            pause_s = retry_after_s(answer.retry_after)
+            self.login_not_before_s = self.load_context.clock.now_s() + pause_s
+        return answer.status, classify("login", answer).detail
+
+    def _record_no_session(self, intent: Intent, refused: tuple[int, str]) -> None:
+        status, why = refused
+        sample = self._sample(intent, intent.journey, Answer(status), detail=f"no_session {why}")
+        self.load_context.sink.add(replace(sample, outcome="failed"))
 
     def open_session(self, intent: Intent) -> None:
         """Journey `login`: the customer opens the app afresh."""
         self.token = None
-        self._login(intent)
+        refused = self._session(intent)
+        if refused is not None and refused[1] == "waiting_retry_after":
+            sample = self._sample(intent, "login", Answer(0), detail=refused[1])
+            self.load_context.sink.add(replace(sample, outcome="failed"))
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -201,12 +230,6 @@ class BankCustomer(FastHttpUser):
             return
         answer = self._send("GET", path, name)
         self.load_context.sink.add(self._sample(intent, intent.journey, answer))
-
-    def _record_no_session(self, intent: Intent, login: Answer) -> None:
-        detail = f"no_session {classify('login', login).detail}".strip()
-        failed = Answer(login.status, body=None, retry_after=login.retry_after)
-        sample = self._sample(intent, intent.journey, failed, detail=detail)
-        self.load_context.sink.add(replace(sample, outcome="failed"))
 
     def check_balance(self, intent: Intent) -> None:
         self._read(intent, self.balance_path, "/v1/accounts/[id]/balance")

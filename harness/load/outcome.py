@@ -14,6 +14,7 @@ socket. This module must not do I/O or import locust/gevent.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -90,3 +91,12 @@ def is_retryable(answer: Answer) -> bool:
 def attempt_label(answer: Answer) -> str:
     """`timeout` or `http_504`: what made the app retry, for the sample's detail."""
     return answer.error or f"http_{answer.status}"
+
+
+def retry_after_s(value: str | None, *, default_s: float = 1.0, cap_s: float = 60.0) -> float:
+    """Seconds a Retry-After header asks for (delta-seconds); `default_s` if absent or a date."""
+    try:
+        seconds = float(value) if value is not None else default_s
+    except ValueError:
+        seconds = default_s
+    return default_s if math.isnan(seconds) else min(max(seconds, 0.0), cap_s)

@@ -6,7 +6,8 @@ new transfer (by first sight of its Idempotency-Key) is ACSC, except n%10==3 (fi
 hangs, the retry is answered), n%10==7 (every attempt hangs), n%10==5 (ACSP, then ACSC on the
 second look) and n%10==9 (RJCT AM04). Even-numbered customers must change their password at
 their first login (then only the new one works). POST /stub/stall {"seconds": s} makes every
-customer route hang for s seconds; GET /stub/keys lists attempts per Idempotency-Key and
+customer route hang for s seconds, POST /stub/shed-logins {"seconds": s} makes logins answer
+503 + Retry-After: 1 for s seconds; GET /stub/keys lists attempts per Idempotency-Key and
 GET /stub/in-flight counts customer requests being answered.
 It is not the real mobile-api and must never grow business logic.
 """
@@ -31,6 +32,7 @@ attempts: Counter[str] = Counter()
 first_seen: dict[str, int] = {}
 polls: Counter[str] = Counter()
 stall_until = [0.0]
+shed_logins_until = [0.0]
 in_flight = [0]
 passwords: dict[str, str] = {}
 holders: dict[str, str] = {}
@@ -59,6 +61,12 @@ async def set_stall(body: dict[str, float]) -> dict[str, float]:
     return body
 
 
+@app.post("/stub/shed-logins")
+async def shed_logins(body: dict[str, float]) -> dict[str, float]:
+    shed_logins_until[0] = time.monotonic() + body["seconds"]
+    return body
+
+
 @app.get("/stub/in-flight")
 async def requests_in_flight() -> dict[str, int]:
     return {"in_flight": in_flight[0]}
@@ -72,6 +80,8 @@ async def keys() -> dict[str, int]:
 @app.post("/v1/auth/login")
 async def login(body: dict[str, str]) -> Response:
     calls["login"] += 1
+    if time.monotonic() < shed_logins_until[0]:
+        return JSONResponse({"error": "overloaded"}, status_code=503, headers={"Retry-After": "1"})
     customer, password = body["customer_id"], body["password"]
     if password != passwords.get(customer, f"{customer.lower()}-correct-horse"):
         return JSONResponse({"error": "wrong_password"}, status_code=401)

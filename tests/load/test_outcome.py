@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from harness.load.outcome import Answer, Verdict, attempt_label, classify, is_retryable
+from harness.load.outcome import (
+    Answer,
+    Verdict,
+    attempt_label,
+    classify,
+    is_retryable,
+    retry_after_s,
+)
 
 ACSC = {"transfer_id": "T1", "status": "ACSC", "reason_code": None}
 
@@ -91,3 +98,20 @@ def test_only_transport_errors_and_504_are_retried() -> None:
     """Definite answers, even 503, are not blindly retried by the app."""
     assert not is_retryable(Answer(503, body={"error": "x"}, retry_after="1"))
     assert not is_retryable(Answer(201, body=ACSC))
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("2", 2.0),
+        ("0.5", 0.5),
+        (None, 1.0),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 1.0),
+        ("-3", 0.0),
+        ("3600", 60.0),
+        ("nan", 1.0),
+    ],
+)
+def test_retry_after_seconds(header: str | None, seconds: float) -> None:
+    """Retry-After delta-seconds are honoured within 0..60 s; dates and junk mean 1 s."""
+    assert retry_after_s(header) == seconds

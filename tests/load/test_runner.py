@@ -148,6 +148,20 @@ def test_a_refused_connection_fails_reads_and_sends_no_write(tmp_path: Path) -> 
     assert all(s.idempotency_key is None for s in intents)
 
 
+def test_customers_wait_out_retry_after_on_login(mobile_stub: str, tmp_path: Path) -> None:
+    """Logins shed with Retry-After: 1 for 1.5 s: each customer retries at most twice meanwhile."""
+    httpx.post(f"{mobile_stub}/stub/shed-logins", json={"seconds": 1.5})
+    out = tmp_path / "load.jsonl"
+    with running(stub_config(mobile_stub, users=4, rate_per_s=20, duration_s=2.5), out) as proc:
+        assert proc.wait(timeout_s=20) == 0, proc.failure()
+    samples = list(read_samples(out))
+    shed = Counter(s.customer for s in samples if s.journey == "login" and s.status == 503)
+    waiting = [s for s in samples if s.detail == "no_session waiting_retry_after"]
+    assert shed and max(shed.values()) <= 2
+    assert len(waiting) >= 10 and all(s.outcome == "failed" for s in waiting)
+    assert any(s.journey == "balance" and s.outcome == "ok" for s in samples)  # recovered
+
+
 def test_a_stalled_bank_shows_as_unserved_demand_and_late_latency(
     mobile_stub: str, tmp_path: Path
 ) -> None:
