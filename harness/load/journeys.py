@@ -18,7 +18,6 @@ monkey-patches the process with gevent: only the runner child may import it.
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from collections.abc import Callable, Mapping
@@ -26,65 +25,23 @@ from dataclasses import replace
 
 import gevent
 from locust import FastHttpUser, constant, task
-from locust.contrib.fasthttp import FastResponse
 
 from harness.load.crowd import LoadContext, account_id, customer_id, seeded_password
 from harness.load.outcome import (
     Answer,
-    TransportError,
     attempt_label,
     classify,
     is_retryable,
     retry_after_s,
 )
 from harness.load.pacing import Intent
-from harness.load.samples import Sample
+from harness.load.responses import read_answer, session_lost
+from harness.load.samples import LOAD_STOPPED, Sample
 
 POLL_DELAYS_S = (0.5, 1.0, 2.0)
 """Pauses before each look at a pending transfer (so at +0.5 s, +1.5 s, +3.5 s)."""
 
 TERMINAL_STATUSES = frozenset({"ACSC", "RJCT"})
-
-
-def transport_error(error: BaseException | None) -> TransportError:
-    """Name a geventhttpclient/socket failure the way `outcome.classify` expects."""
-    if isinstance(error, TimeoutError | gevent.Timeout) or "timed out" in str(error):
-        return "timeout"
-    if isinstance(error, ConnectionRefusedError):
-        return "connection_refused"
-    return "connection_reset"
-
-
-def read_answer(response: FastResponse) -> Answer:
-    """An `Answer` from a FastResponse, a body that breaks off mid-read counting as transport."""
-    if response.status_code == 0:
-        return Answer(0, error=transport_error(getattr(response, "error", None)))
-    try:
-        content = response.content
-    except (OSError, gevent.Timeout) as exc:
-        return Answer(0, error=transport_error(exc))
-    body: Mapping[str, object] | None = None
-    if content:
-        try:
-            parsed = json.loads(content.decode("utf-8"))
-        except ValueError:  # includes UnicodeDecodeError
-            parsed = None
-        body = parsed if isinstance(parsed, dict) else None
-    headers = response.headers
-    retry_after = None
-    if response.status_code >= 400 and headers is not None:  # only errors carry Retry-After
-        retry_after = headers.get("Retry-After")
-    return Answer(
-        response.status_code,
-        body=body,
-        retry_after=None if retry_after is None else str(retry_after),
-    )
-
-
-def session_lost(answer: Answer) -> bool:
-    """401, or 403 `password_change_required` after a forced reset: log in again."""
-    code = (answer.body or {}).get("error")
-    return answer.status == 401 or (answer.status == 403 and code == "password_change_required")
 
 
 class BankCustomer(FastHttpUser):
@@ -264,7 +221,7 @@ class BankCustomer(FastHttpUser):
             intent,
             intent.journey,
             pending,
-            detail="load_stopped",
+            detail=LOAD_STOPPED,
             idempotency_key=key,
             amount=amount,
         )

@@ -18,7 +18,7 @@ import pytest
 
 from harness.load.config import LoadConfig
 from harness.load.process import LoadProcess, tail_samples
-from harness.load.samples import Sample, read_samples
+from harness.load.samples import LOAD_STOPPED, Sample, read_samples
 
 from .conftest import REPO_ROOT, free_port
 
@@ -201,7 +201,7 @@ def test_sigterm_stops_promptly_with_a_flushed_file(mobile_stub: str, tmp_path: 
         assert proc.stop(timeout_s=5.0) == 0
         assert time.monotonic() - started < 2.0
     assert out.read_text().endswith("\n")
-    stopped = [s for s in read_samples(out) if s.detail == "load_stopped"]
+    stopped = [s for s in read_samples(out) if s.detail == LOAD_STOPPED]
     assert len(stopped) == 3
     assert all(s.outcome == "unknown" and s.idempotency_key and s.amount for s in stopped)
 
