@@ -6,8 +6,11 @@ the pacs.008. If the scheme's answer is lost (timeout, reset, cut), `clearing_ti
 decides: `inquire` asks with pacs.028 until the scheme's real outcome is known, never
 resubmitting; `resubmit` (fragile) sends the transfer again under a NEW msg_id, which the scheme
 settles again: a duplicate. ACSC: capture the hold to the settlement account. RJCT: release it.
-If no outcome is known by the scheme deadline plus grace, the payment is rejected AB05 and the
-hold released. Every step is resumable from the stored state, so a restart finishes the job.
+A scheme that answers "unknown" (AG09) after the deadline plus grace has rejected it: AB05, the
+hold is released. A scheme that does not answer at all is NOT taken as a reject: the payment
+stays ACSP (in process, never shown as rejected) and inquiries go on, for up to
+`silent_scheme_limit_s` past the deadline (within the hold's life); turning silence into a
+reject is how a payment ends "rejected, then effective". Every step is resumable from the stored state, so a restart finishes the job.
 This module must not speak HTTP to customers; `app` does.
 """
 
@@ -48,6 +51,7 @@ class FlowTiming:
     inquiry_first_s: float = 0.1
     inquiry_cap_s: float = 0.5
     scheme_grace_s: float = 2.0
+    silent_scheme_limit_s: float = 45.0
     posting_window_s: float = 30.0
     hold_margin_s: float = 60.0
 
@@ -143,6 +147,7 @@ class PaymentFlow:
     async def _inquire_until_known(self, p: Payment) -> Payment:
         """pacs.028 with backoff until a final answer or the deadline; never resubmits."""
         final_at_s = p.settle_by_s + self.timing.scheme_grace_s
+        silent_until_s = p.settle_by_s + self.timing.silent_scheme_limit_s
         interval_s = self.timing.inquiry_first_s
         with detached_from_request():
             while True:
@@ -152,9 +157,10 @@ class PaymentFlow:
                     status = await self.interbank.inquire(p.end_to_end_id)
                 if status is not None and _is_final(status, asked_at_s, p.settle_by_s):
                     return self._decide(p, status)
-                if self._clock() >= final_at_s:
+                silent_too_long = self._clock() >= silent_until_s
+                if (status is not None and self._clock() >= final_at_s) or silent_too_long:
                     return self._give_up(p, "no final answer from the scheme by the deadline")
-                await self._sleep(min(interval_s, max(0.0, final_at_s - self._clock())))
+                await self._sleep(interval_s)
                 interval_s = min(interval_s * 2, self.timing.inquiry_cap_s)
 
     def _decide(self, p: Payment, status: SchemeStatus) -> Payment:
