@@ -74,7 +74,7 @@ BAD_EDITS = [
     ("unknown-knob", "set: {retry_attempts: 1}", "set: {retry_atempts: 1}",
      "profiles.fragile.set.retry_atempts", "retry_atempts", "did you mean 'retry_attempts'?"),
     ("bad-knob-value", "set: {retry_attempts: 1}", "set: {retry_attempts: many}",
-     "profiles.fragile.set.retry_attempts", "many", "'many' is not a int"),
+     "profiles.fragile.set.retry_attempts", "many", "'many' is not a whole number"),
     ("undeclared-check", "invariant:exactly_once]", "invariant:no_status_flip]",
      "profiles.fragile.because[1]", "no_status_flip", "not declared by this experiment"),
     ("fail-without-reason",
