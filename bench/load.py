@@ -105,7 +105,7 @@ async def serve(port: int) -> None:
 def run_responder(port: int) -> None:
     """The --serve mode: the responder on 127.0.0.1:port until killed (uvloop if present)."""
     try:
-        import uvloop  # noqa: PLC0415  (optional speed-up, only in the server process)
+        import uvloop
 
         uvloop.install()
     except ImportError:

@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from harness.bankstate import BankState
-from harness.errors import ConfigError, HarnessError
-from harness.exports import read_exports
+from harness.errors import ConfigError
+from harness.exports import bank_state, read_exports
 from harness.load.samples import LOAD_STOPPED, Sample, read_samples
 from harness.metrics import StatusEvent, Window
+from harness.report.html import write_run_report
 from harness.report.results import build_result, write_junit, write_result
 from harness.spec.loader import load_experiment
 from harness.spec.model import Experiment
-from harness.topology import DATA_CENTRES, core_service
 from harness.verdicts import (
     Check,
     RecoveryBar,
@@ -44,14 +44,17 @@ class RunOutcome:
 
     def line(self) -> str:
         mark = "✔" if self.matched else "✘"
-        return (f"{mark} {self.experiment} [{self.profile}] expected {self.expected}, "
-                f"got {self.actual}: {self.reason}\n    {self.run_dir / 'report.html'}")
+        return (
+            f"{mark} {self.experiment} [{self.profile}] expected {self.expected}, "
+            f"got {self.actual}: {self.reason}\n    {self.run_dir / 'report.html'}"
+        )
 
 
 def slo_targets(experiment: Experiment) -> list[SloTarget]:
     return [
         SloTarget(journey, phase, bar.availability_pct, bar.p50_ms, bar.p95_ms, bar.p99_ms)
-        for journey, phases in experiment.slo.items() for phase, bar in phases.items()
+        for journey, phases in experiment.slo.items()
+        for phase, bar in phases.items()
     ]
 
 
@@ -59,28 +62,17 @@ def recovery_bars(experiment: Experiment) -> list[RecoveryBar]:
     rec = experiment.recovery
     if rec is None:
         return []
-    return [RecoveryBar(tuple(rec.journeys), rec.max_time_to_recover_s, max(1, round(rec.window_s)))]
-
-
-def bank_state(exports: dict[str, Any]) -> tuple[BankState | None, str]:
-    """The bank state from the exports, or None with the reason it cannot be built."""
-    active = exports.get("placement", {}).get("active_dc", "dc-a")
-    broken = [name for name, data in exports.items() if isinstance(data, dict) and "error" in data]
-    cores = {dc: exports[core_service(dc)] for dc in DATA_CENTRES
-             if core_service(dc) not in broken}
-    needed = {"payments", "clearing", core_service(active)}
-    if needed & set(broken):
-        return None, "exports failed: " + "; ".join(exports[n]["error"] for n in sorted(needed & set(broken)))
-    try:
-        return BankState.from_exports(cores, active, exports["payments"], exports["clearing"]), ""
-    except HarnessError as exc:
-        return None, str(exc)
+    return [
+        RecoveryBar(tuple(rec.journeys), rec.max_time_to_recover_s, max(1, round(rec.window_s)))
+    ]
 
 
 def status_events(exports: dict[str, Any]) -> list[StatusEvent]:
     history = exports.get("mobile-api", {}).get("status_history", [])
     kinds = {"incident_opened": True, "incident_resolved": False}
-    return [StatusEvent(float(c["at_s"]), kinds[c["kind"]]) for c in history if c.get("kind") in kinds]
+    return [
+        StatusEvent(float(c["at_s"]), kinds[c["kind"]]) for c in history if c.get("kind") in kinds
+    ]
 
 
 def load_history(path: Path) -> tuple[Sample, ...]:
@@ -94,23 +86,35 @@ def load_history(path: Path) -> tuple[Sample, ...]:
     return tuple(s for s in read_samples(path) if s.detail != LOAD_STOPPED)
 
 
-def run_checks(run: dict[str, Any], experiment: Experiment, samples: tuple[Sample, ...],
-               state: BankState | None) -> tuple[list[Check], RunHistory]:
+def run_checks(
+    run: dict[str, Any],
+    experiment: Experiment,
+    samples: tuple[Sample, ...],
+    state: BankState | None,
+) -> tuple[list[Check], RunHistory]:
     t0 = float(run["t0"])
-    windows = tuple(Window(p["name"], t0 + p["start_s"], t0 + p["end_s"])
-                    for p in run["schedule"]["phases"])
+    windows = tuple(
+        Window(p["name"], t0 + p["start_s"], t0 + p["end_s"]) for p in run["schedule"]["phases"]
+    )
     fault = next(w for w in windows if w.name == "fault")
     history = RunHistory(samples, windows, fault.end_s, windows[-1].end_s)
-    checks = evaluate(history, slo_targets(experiment), recovery_bars(experiment),
-                      experiment.invariants, state)
+    checks = evaluate(
+        history, slo_targets(experiment), recovery_bars(experiment), experiment.invariants, state
+    )
     if run.get("abort_reason"):
         checks.append(Check("abort", "slo", "fail", run["abort_reason"]))
     failed_steps = [e for e in run.get("timeline", []) if e["outcome"] != "ok"]
     if failed_steps:
         step = failed_steps[0]
-        checks.append(Check("timeline", "slo", "unknown",
-                            f"{len(failed_steps)} timeline step(s) failed, first: {step['step']} "
-                            f"{step['description']}: {step['error']}"))
+        checks.append(
+            Check(
+                "timeline",
+                "slo",
+                "unknown",
+                f"{len(failed_steps)} timeline step(s) failed, first: {step['step']} "
+                f"{step['description']}: {step['error']}",
+            )
+        )
     return checks, history
 
 
@@ -124,26 +128,33 @@ def analyse_run(run_dir: Path) -> RunOutcome:
     expected = experiment.profiles[run["profile"]]
     if run.get("status") not in ("completed", "aborted") or "t0" not in run:
         reason = run.get("error", f"the run did not complete ({run.get('status')})")
-        result = build_result(run, experiment, [], None, (), {}, "unknown", False, reason)
+        result = build_result(
+            run, experiment, [], None, actual="unknown", matched=False, reason=reason
+        )
         write_result(run_dir, result)
-        return RunOutcome(experiment.name, run["profile"], run_dir, expected.verdict, "unknown", False, reason)
+        return RunOutcome(
+            experiment.name, run["profile"], run_dir, expected.verdict, "unknown", False, reason
+        )
     samples = load_history(run_dir / "load.jsonl")
     exports = read_exports(run_dir / "exports")
     state, state_problem = bank_state(exports)
     checks, history = run_checks(run, experiment, samples, state)
     verdict = overall(checks)
     matched, reason = matches_expectation(verdict, expected.verdict, expected.because)
-    result = build_result(run, experiment, checks, history, samples, exports, verdict.status,
-                          matched, reason, state_problem=state_problem, events=status_events(exports))
+    result = build_result(
+        run,
+        experiment,
+        checks,
+        history,
+        actual=verdict.status,
+        matched=matched,
+        reason=reason,
+        state_problem=state_problem,
+        events=status_events(exports),
+    )
     write_result(run_dir, result)
     write_junit(run_dir, result)
-    _write_html(run_dir)
-    return RunOutcome(experiment.name, run["profile"], run_dir, expected.verdict, verdict.status, matched, reason)
-
-
-def _write_html(run_dir: Path) -> None:
-    try:
-        from harness.report.html import write_run_report
-    except ImportError:
-        return
     write_run_report(run_dir)
+    return RunOutcome(
+        experiment.name, run["profile"], run_dir, expected.verdict, verdict.status, matched, reason
+    )

@@ -27,13 +27,18 @@ class BankAdmin:
         url = f"{self.placement.services[service].url}{path}"
         try:
             response = httpx.request(
-                method, url, json=body, headers={"X-Admin-Token": self.token},
+                method,
+                url,
+                json=body,
+                headers={"X-Admin-Token": self.token},
                 timeout=self.timeout_s,
             )
         except httpx.HTTPError as exc:
             raise InfraError(f"{service} {method} {path}: {type(exc).__name__}: {exc}") from exc
         if not response.is_success:
-            raise InfraError(f"{service} {method} {path}: HTTP {response.status_code} {response.text[:200]}")
+            raise InfraError(
+                f"{service} {method} {path}: HTTP {response.status_code} {response.text[:200]}"
+            )
         return response.json() if response.content else None
 
     def get(self, service: str, path: str) -> Any:
@@ -45,4 +50,6 @@ class BankAdmin:
     def seed(self, customers: int, balance: str = SEED_BALANCE) -> None:
         """Open `customers` funded accounts on the active DC (replicated like any journal)."""
         core = core_service(self.placement.active_dc)
-        self.post(core, "/admin/seed", {"customers": customers, "balance": balance, "currency": "PEN"})
+        self.post(
+            core, "/admin/seed", {"customers": customers, "balance": balance, "currency": "PEN"}
+        )

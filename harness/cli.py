@@ -22,11 +22,22 @@ EXIT_OK, EXIT_EXPECTATION, EXIT_INPUT, EXIT_INFRA = 0, 1, 2, 3
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profile", action="append", help="profile(s) to run (default: all in the file)")
-    parser.add_argument("--time-scale", type=float, default=1.0, help="multiply every duration (0.1 = 10x faster)")
-    parser.add_argument("--seed", type=int, default=None, help="seed for every random choice (default: the file's, else 1)")
+    parser.add_argument(
+        "--profile", action="append", help="profile(s) to run (default: all in the file)"
+    )
+    parser.add_argument(
+        "--time-scale", type=float, default=1.0, help="multiply every duration (0.1 = 10x faster)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed for every random choice (default: the file's, else 1)",
+    )
     parser.add_argument("--runtime", default="local", help="local | docker")
-    parser.add_argument("--toxiproxy-url", default=None, help="use a Toxiproxy server that already runs")
+    parser.add_argument(
+        "--toxiproxy-url", default=None, help="use a Toxiproxy server that already runs"
+    )
     parser.add_argument("--out", type=Path, default=Path("reports"), help="where reports go")
 
 
@@ -42,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     suite.add_argument("files", type=Path, nargs="*")
     _common(suite)
     sub.add_parser("list", help="list the experiments").add_argument("files", type=Path, nargs="*")
-    sub.add_parser("validate", help="check experiment files").add_argument("files", type=Path, nargs="+")
+    sub.add_parser("validate", help="check experiment files").add_argument(
+        "files", type=Path, nargs="+"
+    )
     up = sub.add_parser("up", help="start the bank for manual poking (Ctrl-C stops it)")
     up.add_argument("--profile", default="hardened")
     up.add_argument("--customers", type=int, default=20)

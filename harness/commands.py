@@ -9,9 +9,17 @@ import time
 from pathlib import Path
 
 from harness.analysis import RunOutcome, analyse_run
-from harness.cli import EXIT_EXPECTATION, EXIT_INFRA, EXIT_INPUT, EXIT_OK, experiment_files, wait_forever
+from harness.cli import (
+    EXIT_EXPECTATION,
+    EXIT_INFRA,
+    EXIT_INPUT,
+    EXIT_OK,
+    experiment_files,
+    wait_forever,
+)
 from harness.engine import Interrupted, RunOptions, new_run_id, run_experiment
 from harness.errors import ConfigError, HarnessError
+from harness.report.digest import write_suite_reports
 from harness.runtime import make_runtime
 from harness.runtime.base import BankConfig
 from harness.runtime.processes import find_leftovers, kill_leftovers
@@ -28,9 +36,15 @@ def _validate_or_raise(files: list[Path]) -> None:
 def _run_one(path: Path, profile: str, args: argparse.Namespace) -> RunOutcome | None:
     experiment = load_experiment(path)
     seed = args.seed if args.seed is not None else (experiment.seed or 1)
-    options = RunOptions(profile=profile, time_scale=args.time_scale, seed=seed,
-                         runtime=args.runtime, toxiproxy_url=args.toxiproxy_url,
-                         out_dir=args.out, progress=sys.stderr.isatty())
+    options = RunOptions(
+        profile=profile,
+        time_scale=args.time_scale,
+        seed=seed,
+        runtime=args.runtime,
+        toxiproxy_url=args.toxiproxy_url,
+        out_dir=args.out,
+        progress=sys.stderr.isatty(),
+    )
     print(f"▶ {experiment.name} [{profile}] scale {args.time_scale:g} seed {seed}", file=sys.stderr)
     run_dir = run_experiment(experiment, path, options)
     outcome = analyse_run(run_dir)
@@ -43,8 +57,10 @@ def _profiles(path: Path, args: argparse.Namespace) -> list[str]:
     chosen = args.profile or list(experiment.profiles)
     for name in chosen:
         if name not in experiment.profiles:
-            raise ConfigError(f"{path}: --profile {name!r} is not in this experiment; "
-                              f"valid: {', '.join(experiment.profiles)}")
+            raise ConfigError(
+                f"{path}: --profile {name!r} is not in this experiment; "
+                f"valid: {', '.join(experiment.profiles)}"
+            )
     return chosen
 
 
@@ -83,9 +99,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_suite(args: argparse.Namespace) -> int:
     started = time.time()
     entries, infra_failed = _run_many(experiment_files(args.files), args)
-    path = write_suite(args.out, entries, started, args)
+    write_suite(args.out, entries, started, args)
+    index, summary = write_suite_reports(args.out)
     print_table(entries)
-    print(f"suite: {path}", file=sys.stderr)
+    print(f"summary: {summary}\nreport:  {index}", file=sys.stderr)
     return _exit_for(entries, infra_failed)
 
 
@@ -112,14 +129,22 @@ def cmd_up(args: argparse.Namespace) -> int:
     run_dir = args.out / "runs" / run_id
     runtime = make_runtime(args.runtime)
     try:
-        placement = runtime.start(BankConfig(run_id, run_dir, args.profile, seed=args.seed,
-                                             customers=args.customers))
-        print(json.dumps({
-            "edge_url": placement.edge_url, "fault_proxy_api": placement.proxy_api.url,
-            "services": {k: v.url for k, v in placement.services.items()},
-            "proxies": {k: v.address for k, v in placement.proxies.items()},
-            "admin_token": "chaos-admin", "logs": str(run_dir / "logs"),
-        }, indent=2))
+        placement = runtime.start(
+            BankConfig(run_id, run_dir, args.profile, seed=args.seed, customers=args.customers)
+        )
+        print(
+            json.dumps(
+                {
+                    "edge_url": placement.edge_url,
+                    "fault_proxy_api": placement.proxy_api.url,
+                    "services": {k: v.url for k, v in placement.services.items()},
+                    "proxies": {k: v.address for k, v in placement.proxies.items()},
+                    "admin_token": "chaos-admin",
+                    "logs": str(run_dir / "logs"),
+                },
+                indent=2,
+            )
+        )
         print("bank is up; Ctrl-C (or `harness down`) stops it", file=sys.stderr)
         wait_forever()
     except KeyboardInterrupt:

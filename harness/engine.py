@@ -95,96 +95,133 @@ def run_experiment(experiment: Experiment, source: Path, options: RunOptions) ->
     """Run `experiment` with `options`; returns the run folder. Raises HarnessError subclasses."""
     if options.profile not in experiment.profiles:
         valid = ", ".join(experiment.profiles)
-        raise ConfigError(f"{source}: profile {options.profile!r} is not in this experiment; valid: {valid}")
-    schedule = experiment.schedule(options.time_scale)
-    run_id = new_run_id(experiment.name, options.profile)
-    run_dir = options.out_dir / "runs" / run_id
-    (run_dir / "exports").mkdir(parents=True)
-    shutil.copyfile(source, run_dir / f"{experiment.name}.yaml")
-    structlog.contextvars.bind_contextvars(run_id=run_id)
-    record: dict[str, Any] = {
-        "run_id": run_id, "experiment": experiment.name, "source": str(source),
-        "profile": options.profile, "seed": options.seed, "time_scale": options.time_scale,
-        "runtime": options.runtime, "harness_version": __version__, "status": "started",
-        "overrides": list(overrides_for(experiment, options.profile)),
-        "started_at": datetime.now(UTC).isoformat(),
-    }
-    _write_json(run_dir / "run.json", record)
-    runtime = make_runtime(options.runtime)
-    config = BankConfig(
-        run_id=run_id, run_dir=run_dir, profile=options.profile,
-        overrides=overrides_for(experiment, options.profile), seed=options.seed,
-        customers=experiment.load.customers, toxiproxy_url=options.toxiproxy_url,
-    )
-    timeline: Timeline | None = None
-    load: LoadProcess | None = None
-    t0 = time.time()
-    try:
-        with signals_interrupt():
-            placement = runtime.start(config)
-            ctx = FaultContext(runtime, ProxyControl(placement.proxy_api),
-                               BankAdmin(placement, config.admin_token), placement)
-            timeline = Timeline(_scheduled(schedule), ctx)
-            load = LoadProcess.start(_load_config(experiment, placement.edge_url, schedule, options),
-                                     run_dir / "load.jsonl")
-            t0 = time.time()
-            record.update(t0=t0, schedule=_schedule_json(schedule), status="running")
-            _write_json(run_dir / "run.json", record)
-            watch = AbortWatch(experiment.abort, run_dir / "load.jsonl", t0)
-            progress = Progress(schedule, watch, enabled=options.progress)
-            reason = timeline.run(t0, schedule.total_s, should_abort=progress.tick)
-            progress.close()
-            record["abort_reason"] = reason
-            load.stop()
-            record["unhealed"] = timeline.heal_all(t0)
-            settle_payments(ctx.admin, timeout_s=10.0)
-            collect_exports(ctx.admin, ctx.placement, run_dir / "exports")
-            record.update(status="aborted" if reason else "completed", active_dc=ctx.placement.active_dc)
-    except Interrupted as exc:
-        record.update(status="interrupted", error=f"interrupted by {exc}")
-        raise
-    except Exception as exc:
-        record.update(status="error", error=f"{type(exc).__name__}: {exc}")
-        raise
-    finally:
-        with signals_ignored():
-            _tear_down(timeline, load, runtime, t0, record)
-            record["ended_at"] = datetime.now(UTC).isoformat()
-            if timeline is not None:
-                record["timeline"] = [asdict(e) for e in timeline.events]
-                record["notes"] = timeline.ctx.notes
-            _write_json(run_dir / "run.json", record)
-            structlog.contextvars.unbind_contextvars("run_id")
-    return run_dir
+        raise ConfigError(
+            f"{source}: profile {options.profile!r} is not in this experiment; valid: {valid}"
+        )
+    return ExperimentRun(experiment, source, options).run()
 
 
-def _tear_down(timeline: Timeline | None, load: LoadProcess | None, runtime: Any, t0: float,
-               record: dict[str, Any]) -> None:
-    problems: list[str] = []
-    if load is not None:
+class ExperimentRun:
+    """One run's state between the edges: its folder, its record, and what it started."""
+
+    def __init__(self, experiment: Experiment, source: Path, options: RunOptions) -> None:
+        self.experiment = experiment
+        self.options = options
+        self.schedule = experiment.schedule(options.time_scale)
+        run_id = new_run_id(experiment.name, options.profile)
+        self.run_dir = options.out_dir / "runs" / run_id
+        (self.run_dir / "exports").mkdir(parents=True)
+        shutil.copyfile(source, self.run_dir / f"{experiment.name}.yaml")
+        self.record: dict[str, Any] = {
+            "run_id": run_id,
+            "experiment": experiment.name,
+            "source": str(source),
+            "profile": options.profile,
+            "seed": options.seed,
+            "time_scale": options.time_scale,
+            "runtime": options.runtime,
+            "harness_version": __version__,
+            "status": "started",
+            "overrides": list(overrides_for(experiment, options.profile)),
+            "started_at": datetime.now(UTC).isoformat(),
+        }
+        self.config = BankConfig(
+            run_id=run_id,
+            run_dir=self.run_dir,
+            profile=options.profile,
+            overrides=overrides_for(experiment, options.profile),
+            seed=options.seed,
+            customers=experiment.load.customers,
+            toxiproxy_url=options.toxiproxy_url,
+        )
+        self.runtime = make_runtime(options.runtime)
+        self.timeline: Timeline | None = None
+        self.load: LoadProcess | None = None
+        self.t0 = time.time()
+
+    def run(self) -> Path:
+        structlog.contextvars.bind_contextvars(run_id=self.config.run_id)
+        self._save()
         try:
-            load.stop()
-        except Exception as exc:  # noqa: BLE001 - teardown collects, never raises
-            problems.append(f"load: {exc}")
-    if timeline is not None:
-        problems += [f"not healed: {d}" for d in timeline.heal_all(t0)]
-    problems += runtime.stop()
-    if problems:
-        record["teardown_problems"] = problems
-        log.warning("teardown_problems", problems=problems)
+            with signals_interrupt():
+                self._execute()
+        except Interrupted as exc:
+            self.record.update(status="interrupted", error=f"interrupted by {exc}")
+            raise
+        except Exception as exc:
+            self.record.update(status="error", error=f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            with signals_ignored():
+                self._tear_down()
+                self._save()
+                structlog.contextvars.unbind_contextvars("run_id")
+        return self.run_dir
+
+    def _execute(self) -> None:
+        placement = self.runtime.start(self.config)
+        admin = BankAdmin(placement, self.config.admin_token)
+        ctx = FaultContext(self.runtime, ProxyControl(placement.proxy_api), admin, placement)
+        self.timeline = Timeline(_scheduled(self.schedule), ctx)
+        samples = self.run_dir / "load.jsonl"
+        config = _load_config(self.experiment, placement.edge_url, self.schedule, self.options)
+        self.load = LoadProcess.start(config, samples)
+        self.t0 = time.time()
+        self.record.update(t0=self.t0, schedule=_schedule_json(self.schedule), status="running")
+        self._save()
+        watch = AbortWatch(self.experiment.abort, samples, self.t0)
+        progress = Progress(self.schedule, watch, enabled=self.options.progress)
+        reason = self.timeline.run(self.t0, self.schedule.total_s, should_abort=progress.tick)
+        progress.close()
+        self.load.stop()
+        self.record["unhealed"] = self.timeline.heal_all(self.t0)
+        settle_payments(admin, timeout_s=10.0)
+        collect_exports(admin, ctx.placement, self.run_dir / "exports")
+        self.record.update(
+            abort_reason=reason,
+            status="aborted" if reason else "completed",
+            active_dc=ctx.placement.active_dc,
+        )
+
+    def _tear_down(self) -> None:
+        """Stop the load, heal every fault, stop the bank; collects problems, never raises."""
+        problems: list[str] = []
+        if self.load is not None:
+            try:
+                self.load.stop()
+            except Exception as exc:
+                problems.append(f"load: {exc}")
+        if self.timeline is not None:
+            problems += [f"not healed: {d}" for d in self.timeline.heal_all(self.t0)]
+            self.record["timeline"] = [asdict(e) for e in self.timeline.events]
+            self.record["notes"] = self.timeline.ctx.notes
+        problems += self.runtime.stop()
+        self.record["ended_at"] = datetime.now(UTC).isoformat()
+        if problems:
+            self.record["teardown_problems"] = problems
+            log.warning("teardown_problems", problems=problems)
+
+    def _save(self) -> None:
+        _write_json(self.run_dir / "run.json", self.record)
 
 
 def _scheduled(schedule: Schedule) -> list[Scheduled]:
     return [Scheduled(a.offset_s, build_fault(a.action), a.duration_s) for a in schedule.actions]
 
 
-def _load_config(experiment: Experiment, edge_url: str, schedule: Schedule,
-                 options: RunOptions) -> LoadConfig:
+def _load_config(
+    experiment: Experiment, edge_url: str, schedule: Schedule, options: RunOptions
+) -> LoadConfig:
     spec = experiment.load
     return LoadConfig(
-        edge_url=edge_url, rate_per_s=spec.rate_per_s, users=spec.users,
-        duration_s=schedule.total_s, mix=tuple(spec.mix.items()), customers=spec.customers,
-        client_timeout_s=spec.client_timeout_s, seed=options.seed,
+        edge_url=edge_url,
+        rate_per_s=spec.rate_per_s,
+        users=spec.users,
+        duration_s=schedule.total_s,
+        mix=tuple(spec.mix.items()),
+        customers=spec.customers,
+        client_timeout_s=spec.client_timeout_s,
+        seed=options.seed,
     )
 
 
@@ -192,9 +229,16 @@ def _schedule_json(schedule: Schedule) -> dict[str, Any]:
     return {
         "total_s": schedule.total_s,
         "phases": [asdict(p) for p in schedule.phases],
-        "actions": [{"index": a.index, "offset_s": a.offset_s, "duration_s": a.duration_s,
-                     "kind": a.action.action, "description": build_fault(a.action).describe()}
-                    for a in schedule.actions],
+        "actions": [
+            {
+                "index": a.index,
+                "offset_s": a.offset_s,
+                "duration_s": a.duration_s,
+                "kind": a.action.action,
+                "description": build_fault(a.action).describe(),
+            }
+            for a in schedule.actions
+        ],
     }
 
 
@@ -202,4 +246,3 @@ def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2, default=str))
     tmp.replace(path)
-

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.bankadmin import BankAdmin
-from harness.errors import InfraError
+from harness.bankstate import BankState
+from harness.errors import HarnessError, InfraError
 from harness.topology import DATA_CENTRES, Placement, core_service
 
 PENDING = {"RCVD", "ACSP"}
@@ -67,3 +68,19 @@ def read_exports(folder: Path) -> dict[str, Any]:
         except (OSError, ValueError) as exc:
             result[service] = {"error": f"{path.name}: {exc}"}
     return result
+
+
+def bank_state(exports: dict[str, Any]) -> tuple[BankState | None, str]:
+    """The bank state from the exports, or None with the reason it cannot be built."""
+    active = exports.get("placement", {}).get("active_dc", "dc-a")
+    broken = [name for name, data in exports.items() if isinstance(data, dict) and "error" in data]
+    cores = {dc: exports[core_service(dc)] for dc in DATA_CENTRES if core_service(dc) not in broken}
+    needed = {"payments", "clearing", core_service(active)}
+    if needed & set(broken):
+        return None, "exports failed: " + "; ".join(
+            exports[n]["error"] for n in sorted(needed & set(broken))
+        )
+    try:
+        return BankState.from_exports(cores, active, exports["payments"], exports["clearing"]), ""
+    except HarnessError as exc:
+        return None, str(exc)

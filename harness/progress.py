@@ -26,7 +26,9 @@ class AbortWatch:
         self._offset = 0
         self._partial = ""
         # second -> journey -> [requests, errors]
-        self.counts: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+        self.counts: dict[int, dict[str, list[int]]] = defaultdict(
+            lambda: defaultdict(lambda: [0, 0])
+        )
 
     def poll(self) -> None:
         """Read the records written since the last poll."""
@@ -54,8 +56,10 @@ class AbortWatch:
     def error_rate(self, journey: str, first_s: int, last_s: int) -> float | None:
         requests = errors = 0
         for second in range(first_s, last_s + 1):
-            requests, errors = (requests + self.counts[second][journey][0],
-                                errors + self.counts[second][journey][1])
+            requests, errors = (
+                requests + self.counts[second][journey][0],
+                errors + self.counts[second][journey][1],
+            )
         return errors / requests if requests else None
 
     def check(self, now_s: float) -> str | None:
@@ -68,8 +72,10 @@ class AbortWatch:
                 continue
             rates = [self.error_rate(rule.journey, s, s) for s in range(first, last + 1)]
             if rates and all(r is not None and r > rule.error_rate_above for r in rates):
-                return (f"abort: {rule.journey} error rate above {rule.error_rate_above:.0%} "
-                        f"for {rule.for_s:g} s (at {now_s:.0f} s)")
+                return (
+                    f"abort: {rule.journey} error rate above {rule.error_rate_above:.0%} "
+                    f"for {rule.for_s:g} s (at {now_s:.0f} s)"
+                )
         return None
 
 
@@ -94,8 +100,9 @@ class Progress:
         errors = cell[1] / cell[0] if cell[0] else 0.0
         phase = self.schedule.phase_at(now_s) or "-"
         left = max(0.0, self.schedule.total_s - now_s)
-        sys.stderr.write(f"\r  {phase:<9} {left:6.1f} s left  {rate:5d} req/s  "
-                         f"{errors:6.1%} errors ")
+        sys.stderr.write(
+            f"\r  {phase:<9} {left:6.1f} s left  {rate:5d} req/s  {errors:6.1%} errors "
+        )
         sys.stderr.flush()
 
     def close(self) -> None:

@@ -30,17 +30,28 @@ class SuiteEntry:
     def of(cls, path: Path, profile: str, outcome: RunOutcome | None) -> SuiteEntry:
         if outcome is None:
             return cls(path.stem, profile, "?", "error", False, "the run could not complete", None)
-        return cls(outcome.experiment, profile, outcome.expected, outcome.actual,
-                   outcome.matched, outcome.reason, str(outcome.run_dir))
+        return cls(
+            outcome.experiment,
+            profile,
+            outcome.expected,
+            outcome.actual,
+            outcome.matched,
+            outcome.reason,
+            str(outcome.run_dir),
+        )
 
 
-def write_suite(out: Path, entries: list[SuiteEntry], started: float, args: argparse.Namespace) -> Path:
+def write_suite(
+    out: Path, entries: list[SuiteEntry], started: float, args: argparse.Namespace
+) -> Path:
     """Write `suite.json` and append the suite to `history.jsonl`; returns the suite.json path."""
     out.mkdir(parents=True, exist_ok=True)
     document: dict[str, Any] = {
         "started_at": datetime.fromtimestamp(started, UTC).isoformat(),
         "ended_at": datetime.now(UTC).isoformat(),
-        "time_scale": args.time_scale, "seed": args.seed, "runtime": args.runtime,
+        "time_scale": args.time_scale,
+        "seed": args.seed,
+        "runtime": args.runtime,
         "all_matched": all(e.matched for e in entries),
         "entries": [asdict(e) for e in entries],
     }
@@ -54,8 +65,10 @@ def write_suite(out: Path, entries: list[SuiteEntry], started: float, args: argp
 def print_table(entries: list[SuiteEntry]) -> None:
     """The verdict table: experiment, profile, expected, actual, as expected or not, why."""
     rows = [("experiment", "profile", "expected", "actual", "", "reason")]
-    rows += [(e.experiment, e.profile, e.expected, e.actual, "ok" if e.matched else "MISMATCH",
-              e.reason) for e in entries]
+    rows += [
+        (e.experiment, e.profile, e.expected, e.actual, "ok" if e.matched else "MISMATCH", e.reason)
+        for e in entries
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     for row in rows:
         cells = [row[i].ljust(widths[i]) for i in range(5)]

@@ -93,10 +93,11 @@ class Timeline:
                 if fault in self._active:
                     self._active.remove(fault)
             outcome, error = "ok", ""
-        except Exception as exc:  # noqa: BLE001 - a failed step is recorded, the run goes on
+        except Exception as exc:
             outcome, error = "failed", f"{type(exc).__name__}: {exc}"
-        self.events.append(TimelineEvent(
-            started - t0, started, step, fault.kind, fault.describe(), outcome, error))
+        self.events.append(
+            TimelineEvent(started - t0, started, step, fault.kind, fault.describe(), outcome, error)
+        )
         log.info("timeline", step=step, fault=fault.kind, outcome=outcome, error=error or None)
 
     def heal_all(self, t0: float) -> list[str]:

@@ -4,9 +4,9 @@ Every runtime (local processes, Docker) and `targets/compose.yaml` follow this m
 never dials another service directly: it dials the listen address of the proxy named after the
 link, and the proxy's upstream is the service (for links to "core-banking", the active DC).
 
-    load ──edge-mobile──▶ mobile-api ──mobile-payments──▶ payments ──payments-core──▶ core (active DC)
-                              │                              └──payments-clearing──▶ clearing
-                              └──────────mobile-core───────────────────────────────▶ core (active DC)
+    load ─edge-mobile─▶ mobile-api ─mobile-payments─▶ payments ─payments-core─▶ core (active)
+                            │                            └─payments-clearing─▶ clearing
+                            └───────mobile-core──────────────────────────────▶ core (active)
     core (active DC) ──core-replication──▶ core (standby DC)
 
 This module is pure: it plans addresses, it opens no socket.

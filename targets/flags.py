@@ -64,7 +64,8 @@ def install_flags(app: FastAPI, rng: random.Random, retry_after_s: int = 1) -> N
         if flags.read_only and request.method in WRITE_METHODS:
             return JSONResponse(
                 {"error": "read_only", "detail": "service is in read-only mode"},
-                status_code=503, headers={"Retry-After": str(retry_after_s)},
+                status_code=503,
+                headers={"Retry-After": str(retry_after_s)},
             )
         if flags.error_rate and rng.random() < flags.error_rate:
             return JSONResponse(

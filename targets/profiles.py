@@ -19,7 +19,7 @@ bulkhead_max_concurrent     32         None       concurrent calls per dependenc
 bulkhead_max_wait_s         0.05       -          wait for a bulkhead slot before failing fast
 shed_max_inflight           64         None       in-flight requests before 503 + Retry-After
 retry_after_s               2          -          Retry-After sent with 429/503
-balance_cache               True       False      serve cached balances labelled stale when core fails
+balance_cache               True       False      cached balances labelled stale when core fails
 balance_cache_max_staleness_s 900      -          oldest cached balance still served
 replication                 sync       async      core journal shipping to the standby DC
 replication_interval_s      0.05       0.5        async shipping interval

@@ -104,7 +104,8 @@ def base_parser(service: str, description: str) -> argparse.ArgumentParser:
         "--set", action="append", default=[], metavar="KNOB=VALUE", help="override one knob"
     )
     parser.add_argument(
-        "--admin-token", default=os.environ.get("BANK_ADMIN_TOKEN", "chaos-admin"),
+        "--admin-token",
+        default=os.environ.get("BANK_ADMIN_TOKEN", "chaos-admin"),
         help="token for /admin routes (env BANK_ADMIN_TOKEN)",
     )
     parser.add_argument("--log-level", default=os.environ.get("BANK_LOG_LEVEL", "warning"))
@@ -126,8 +127,13 @@ def serve(app: FastAPI, host: str, port: int, log_level: str = "warning") -> Non
 
     configure_logging(log_level, json=True, stream=sys.stderr)
     uvicorn.run(
-        app, host=host, port=port, log_level=log_level, access_log=False,
-        loop="auto", timeout_graceful_shutdown=2,
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        loop="auto",
+        timeout_graceful_shutdown=2,
     )
 
 

@@ -6,8 +6,11 @@ import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--require-docker", action="store_true",
-                     help="fail (do not skip) Docker tests when no engine or images are available")
+    parser.addoption(
+        "--require-docker",
+        action="store_true",
+        help="fail (do not skip) Docker tests when no engine or images are available",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -17,7 +20,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     if docker_client() is not None:
         return
-    skip = pytest.mark.skip(reason="no Docker engine (pass --require-docker to make this a failure)")
+    skip = pytest.mark.skip(
+        reason="no Docker engine (pass --require-docker to make this a failure)"
+    )
     for item in items:
         if "docker" in item.keywords:
             item.add_marker(skip)

@@ -45,8 +45,12 @@ def test_faults_fire_and_heal_on_schedule() -> None:
     clock, log = FakeClock(), []
     a = RecordingFault("a", clock, log)
     b = RecordingFault("b", clock, log)
-    timeline = Timeline([Scheduled(2.0, a, 3.0), Scheduled(4.0, b)], cast(FaultContext, None),
-                        clock=clock, sleep=clock.sleep)
+    timeline = Timeline(
+        [Scheduled(2.0, a, 3.0), Scheduled(4.0, b)],
+        cast(FaultContext, None),
+        clock=clock,
+        sleep=clock.sleep,
+    )
     assert timeline.run(t0=1000.0, end_s=10.0) is None
     assert [(s, n) for s, n, _ in log] == [("inject", "a"), ("inject", "b"), ("heal", "a")]
     times = {(s, n): t for s, n, t in log}
@@ -60,19 +64,32 @@ def test_abort_stops_the_timeline_and_heal_all_undoes_everything() -> None:
     """An abort returns its reason early; heal_all then heals every active fault, newest first."""
     clock, log = FakeClock(), []
     a, b = RecordingFault("a", clock, log), RecordingFault("b", clock, log)
-    timeline = Timeline([Scheduled(1.0, a), Scheduled(1.5, b), Scheduled(8.0, a)],
-                        cast(FaultContext, None), clock=clock, sleep=clock.sleep)
-    reason = timeline.run(1000.0, 10.0, should_abort=lambda now: "too many errors" if now > 3 else None)
+    timeline = Timeline(
+        [Scheduled(1.0, a), Scheduled(1.5, b), Scheduled(8.0, a)],
+        cast(FaultContext, None),
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    reason = timeline.run(
+        1000.0, 10.0, should_abort=lambda now: "too many errors" if now > 3 else None
+    )
     assert reason == "too many errors"
     timeline.heal_all(1000.0)
-    assert [(s, n) for s, n, _ in log] == [("inject", "a"), ("inject", "b"), ("heal", "b"), ("heal", "a")]
+    assert [(s, n) for s, n, _ in log] == [
+        ("inject", "a"),
+        ("inject", "b"),
+        ("heal", "b"),
+        ("heal", "a"),
+    ]
 
 
 def test_failed_injection_is_recorded_and_still_healed() -> None:
     """A fault whose injection raises is recorded as failed and healed on the way out."""
     clock, log = FakeClock(), []
     bad = RecordingFault("bad", clock, log, fail_inject=True)
-    timeline = Timeline([Scheduled(0.5, bad)], cast(FaultContext, None), clock=clock, sleep=clock.sleep)
+    timeline = Timeline(
+        [Scheduled(0.5, bad)], cast(FaultContext, None), clock=clock, sleep=clock.sleep
+    )
     timeline.run(1000.0, 2.0)
     assert timeline.events[0].outcome == "failed" and "cannot" in timeline.events[0].error
     timeline.heal_all(1000.0)

@@ -58,7 +58,7 @@ FAULTS: Mapping[str, Callable[[Any], Fault]] = {
 
 def build_fault(action: Any) -> Fault:
     """The fault for a spec action; an unknown kind lists the valid ones."""
-    kind = getattr(action, "action", None)
+    kind = str(getattr(action, "action", ""))
     if kind not in FAULTS:
         raise ConfigError(f"unknown fault kind {kind!r}; valid: {', '.join(FAULTS)}")
     return FAULTS[kind](action)

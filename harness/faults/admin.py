@@ -55,8 +55,11 @@ class RevokeSessions:
     kind: str = "revoke_sessions"
 
     def inject(self, ctx: FaultContext) -> None:
-        ctx.admin.post("mobile-api", "/admin/sessions/revoke-all",
-                       {"force_password_change": self.force_password_change})
+        ctx.admin.post(
+            "mobile-api",
+            "/admin/sessions/revoke-all",
+            {"force_password_change": self.force_password_change},
+        )
 
     def heal(self, ctx: FaultContext) -> None:
         """Revoked sessions stay revoked; customers log in again."""

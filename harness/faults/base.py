@@ -29,7 +29,8 @@ class FaultContext:
 
 
 class Fault(Protocol):
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def inject(self, ctx: FaultContext) -> None: ...
 

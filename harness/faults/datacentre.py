@@ -90,8 +90,10 @@ class Migrate:
             self.fault_during.inject(ctx)
         lag = wait_for_drain(ctx, source, self.drain_timeout_s)
         if lag:
-            ctx.notes.append(f"migration to {self.to}: {lag:g} journal entries not yet "
-                             f"replicated when {source} was fenced")
+            ctx.notes.append(
+                f"migration to {self.to}: {lag:g} journal entries not yet "
+                f"replicated when {source} was fenced"
+            )
         try:
             ctx.admin.post(core_service(source), "/admin/fence")
         except InfraError as exc:  # a dead old primary cannot be fenced: go on, as operators do
@@ -107,5 +109,7 @@ class Migrate:
             self.fault_during.heal(ctx)
 
     def describe(self) -> str:
-        during = f", with {self.fault_during.describe()} during the switch" if self.fault_during else ""
+        during = (
+            f", with {self.fault_during.describe()} during the switch" if self.fault_during else ""
+        )
         return f"migrate core-banking traffic to {self.to}{during}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from harness.errors import ProxyError
@@ -19,15 +20,15 @@ class ToxicFault:
         ctx.proxies.add_toxic(self.link, self.toxic)
 
     def heal(self, ctx: FaultContext) -> None:
-        try:
+        with contextlib.suppress(ProxyError):  # already gone: removed by an action, never added
             ctx.proxies.remove_toxic(self.link, self.toxic.effective_name)
-        except ProxyError:
-            pass  # already gone (removed by an action, or never added)
 
     def describe(self) -> str:
         attrs = ", ".join(f"{k}={v}" for k, v in self.toxic.attributes.items())
-        return (f"{self.toxic.type} toxic on {self.link} ({self.toxic.stream}"
-                f"{', ' + attrs if attrs else ''}, toxicity {self.toxic.toxicity:g})")
+        return (
+            f"{self.toxic.type} toxic on {self.link} ({self.toxic.stream}"
+            f"{', ' + attrs if attrs else ''}, toxicity {self.toxic.toxicity:g})"
+        )
 
 
 @dataclass(frozen=True)

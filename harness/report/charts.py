@@ -25,8 +25,14 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLoca
 from harness.report.timeseries import ChartSeries
 
 OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
 }
 PHASE_COLOURS = {"fault": OKABE_ITO["vermillion"], "recovery": OKABE_ITO["sky"]}
 _SVG_HEADER = re.compile(r"^.*?(?=<svg)", re.DOTALL)
@@ -84,8 +90,16 @@ def _annotate(ax: Axes, bands: Sequence[Band], markers: Sequence[Marker]) -> Non
     """Phase names above the plot, action labels just below them, staggered when close."""
     transform = ax.get_xaxis_transform()
     for band in bands:
-        ax.text((band.start_s + band.end_s) / 2, 1.16, band.name, transform=transform,
-                ha="center", va="bottom", fontsize=8.5, color="#333333")
+        ax.text(
+            (band.start_s + band.end_s) / 2,
+            1.16,
+            band.name,
+            transform=transform,
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+            color="#333333",
+        )
     last_x, level = -math.inf, 0
     span = max((b.end_s for b in bands), default=1.0) or 1.0
     for marker in markers:
@@ -93,14 +107,25 @@ def _annotate(ax: Axes, bands: Sequence[Band], markers: Sequence[Marker]) -> Non
         last_x = marker.offset_s
         colour = OKABE_ITO["vermillion"] if marker.failed else "#222222"
         text = f"{marker.label} ✗" if marker.failed else marker.label
-        ax.text(marker.offset_s, 1.02 + 0.07 * (level % 2), text, transform=transform,
-                ha="center", va="bottom", fontsize=8, color=colour, fontweight="bold")
+        ax.text(
+            marker.offset_s,
+            1.02 + 0.07 * (level % 2),
+            text,
+            transform=transform,
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=colour,
+            fontweight="bold",
+        )
 
 
 def _latency_panel(ax: Axes, series: ChartSeries) -> None:
-    styles = (("p99", series.p99_ms, OKABE_ITO["purple"], "-", 1.8),
-              ("p95", series.p95_ms, OKABE_ITO["orange"], "--", 1.3),
-              ("p50", series.p50_ms, OKABE_ITO["green"], ":", 1.3))
+    styles = (
+        ("p99", series.p99_ms, OKABE_ITO["purple"], "-", 1.8),
+        ("p95", series.p95_ms, OKABE_ITO["orange"], "--", 1.3),
+        ("p50", series.p50_ms, OKABE_ITO["green"], ":", 1.3),
+    )
     has_data = any(v is not None and v > 0 for _, vals, *_ in styles for v in vals)
     for name, values, colour, style, width in styles:
         ax.plot(_middles(series), _nan(values), color=colour, ls=style, lw=width, label=name)
@@ -114,21 +139,31 @@ def _latency_panel(ax: Axes, series: ChartSeries) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
 
 
-def journey_chart(series: ChartSeries, bands: Sequence[Band], markers: Sequence[Marker],
-                  chart_id: str) -> str:
+def journey_chart(
+    series: ChartSeries, bands: Sequence[Band], markers: Sequence[Marker], chart_id: str
+) -> str:
     """Three panels (request rate, error rate, latency) as an SVG element string."""
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": chart_id,
-                                "font.family": "sans-serif", "font.size": 8.5,
-                                "axes.spines.top": False, "axes.spines.right": False}):
+    with matplotlib.rc_context(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": chart_id,
+            "font.family": "sans-serif",
+            "font.size": 8.5,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    ):
         fig = Figure(figsize=(9.0, 5.6))
         fig.subplots_adjust(left=0.08, right=0.92, top=0.9, bottom=0.09, hspace=0.12)
-        rate_ax, error_ax, latency_ax = fig.subplots(3, 1, sharex=True,
-                                                     height_ratios=(1.0, 1.0, 1.4))
+        rate_ax, error_ax, latency_ax = fig.subplots(
+            3, 1, sharex=True, height_ratios=(1.0, 1.0, 1.4)
+        )
         rate_ax.plot(_middles(series), series.request_rate_rps, color=OKABE_ITO["blue"], lw=1.4)
         rate_ax.set_ylabel("requests/s")
         rate_ax.set_ylim(bottom=0)
-        error_ax.plot(_middles(series), _nan(series.error_rate_pct),
-                      color=OKABE_ITO["vermillion"], lw=1.4)
+        error_ax.plot(
+            _middles(series), _nan(series.error_rate_pct), color=OKABE_ITO["vermillion"], lw=1.4
+        )
         error_ax.set_ylabel("errors (%)")
         error_ax.set_ylim(-2, 102)
         _latency_panel(latency_ax, series)
@@ -144,8 +179,9 @@ def journey_chart(series: ChartSeries, bands: Sequence[Band], markers: Sequence[
         _annotate(rate_ax, bands, markers)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return inline_svg(buffer.getvalue(), f"{series.label}: request rate, error rate and latency",
-                      chart_id)
+    return inline_svg(
+        buffer.getvalue(), f"{series.label}: request rate, error rate and latency", chart_id
+    )
 
 
 def inline_svg(document: str, title: str, id_prefix: str = "") -> str:
@@ -167,32 +203,52 @@ def inline_svg(document: str, title: str, id_prefix: str = "") -> str:
     return body
 
 
-def sparkline(values: Sequence[float | None], title: str, *,
-              fault: tuple[float, float] | None = None,
-              width: int = 120, height: int = 28, top: float = 100.0) -> str:
+def sparkline(
+    values: Sequence[float | None],
+    title: str,
+    *,
+    fault: tuple[float, float] | None = None,
+    width: int = 120,
+    height: int = 28,
+    top: float = 100.0,
+) -> str:
     """A tiny line of values in [0, top] (e.g. error rate %), the fault span shaded."""
     n = len(values)
     pad = 2.0
+
     def x(i: float) -> float:
         return pad + (width - 2 * pad) * (i / max(1, n - 1))
+
     def y(v: float) -> float:
         return height - pad - (height - 2 * pad) * min(max(v, 0.0), top) / top
+
     band = ""
     if fault is not None and n > 1:
         x0, x1 = x(fault[0]), x(min(fault[1], n - 1))
-        band = (f'<rect x="{x0:.1f}" y="0" width="{max(0.0, x1 - x0):.1f}" height="{height}" '
-                f'fill="{PHASE_COLOURS["fault"]}" fill-opacity="0.15"/>')
+        band = (
+            f'<rect x="{x0:.1f}" y="0" width="{max(0.0, x1 - x0):.1f}" height="{height}" '
+            f'fill="{PHASE_COLOURS["fault"]}" fill-opacity="0.15"/>'
+        )
     points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values) if v is not None)
-    line = (f'<polyline points="{points}" fill="none" stroke="{OKABE_ITO["vermillion"]}" '
-            f'stroke-width="1.4" stroke-linejoin="round"/>') if points else ""
-    return (f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
-            f'<line x1="0" y1="{height - pad}" x2="{width}" y2="{height - pad}" stroke="#cccccc"/>'
-            f"{band}{line}</svg>")
+    line = (
+        (
+            f'<polyline points="{points}" fill="none" stroke="{OKABE_ITO["vermillion"]}" '
+            f'stroke-width="1.4" stroke-linejoin="round"/>'
+        )
+        if points
+        else ""
+    )
+    return (
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'<line x1="0" y1="{height - pad}" x2="{width}" y2="{height - pad}" stroke="#cccccc"/>'
+        f"{band}{line}</svg>"
+    )
 
 
-def history_bars(runs: Sequence[tuple[str, int, int]], *, height: int = 60,
-                 bar_px: int = 14) -> str:
+def history_bars(
+    runs: Sequence[tuple[str, int, int]], *, height: int = 60, bar_px: int = 14
+) -> str:
     """Stacked bars per suite run (label, matched, mismatched): matched below, mismatched above."""
     gap = 4
     width = max(1, len(runs)) * (bar_px + gap) + gap
@@ -204,12 +260,14 @@ def history_bars(runs: Sequence[tuple[str, int, int]], *, height: int = 60,
         bad_h = (height - 2) * mismatched / tallest
         tip = escape(f"{label}: {matched} as expected, {mismatched} mismatched")
         bars.append(
-            f'<g><title>{tip}</title>'
+            f"<g><title>{tip}</title>"
             f'<rect x="{left}" y="{height - ok_h:.1f}" width="{bar_px}" height="{ok_h:.1f}" '
             f'fill="{OKABE_ITO["green"]}"/>'
             f'<rect x="{left}" y="{height - ok_h - bad_h:.1f}" width="{bar_px}" '
-            f'height="{bad_h:.1f}" fill="{OKABE_ITO["vermillion"]}"/></g>')
-    return (f'<svg class="history" viewBox="0 0 {width} {height}" width="{width}" '
-            f'height="{height}" role="img" '
-            'aria-label="matched and mismatched entries per suite run">'
-            + "".join(bars) + "</svg>")
+            f'height="{bad_h:.1f}" fill="{OKABE_ITO["vermillion"]}"/></g>'
+        )
+    return (
+        f'<svg class="history" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" '
+        'aria-label="matched and mismatched entries per suite run">' + "".join(bars) + "</svg>"
+    )

@@ -23,8 +23,15 @@ def markdown_cell(text: object, limit: int = MAX_REASON_CHARS) -> str:
     flat = " ".join(str(text).split())
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
-    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"),
-                      ("`", "'"), ("[", "\\["), ("]", "\\]")):
+    for raw, safe in (
+        ("&", "&amp;"),
+        ("<", "&lt;"),
+        (">", "&gt;"),
+        ("|", "\\|"),
+        ("`", "'"),
+        ("[", "\\["),
+        ("]", "\\]"),
+    ):
         flat = flat.replace(raw, safe)
     return flat
 
@@ -39,13 +46,17 @@ def _report_link(entry: dict[str, Any], reports_dir: Path) -> str:
 
 def summary_markdown(suite: dict[str, Any], reports_dir: Path) -> str:
     """The digest's text: headline, verdict table with mismatches first, where to look."""
-    entries = sorted(suite["entries"], key=lambda e: (bool(e.get("matched")),
-                                                      str(e.get("experiment")),
-                                                      str(e.get("profile"))))
+    entries = sorted(
+        suite["entries"],
+        key=lambda e: (bool(e.get("matched")), str(e.get("experiment")), str(e.get("profile"))),
+    )
     bad = sum(1 for e in entries if not e.get("matched"))
     seed = suite.get("seed") if suite.get("seed") is not None else "per experiment"
-    headline = (f"✅ all {len(entries)} runs as expected" if not bad
-                else f"❌ {bad} of {len(entries)} runs not as expected")
+    headline = (
+        f"✅ all {len(entries)} runs as expected"
+        if not bad
+        else f"❌ {bad} of {len(entries)} runs not as expected"
+    )
     lines = [
         f"## Bank chaos suite: {headline}",
         "",
@@ -64,9 +75,13 @@ def summary_markdown(suite: dict[str, Any], reports_dir: Path) -> str:
             f"| {markdown_cell(e.get('profile', '?'))} "
             f"| {VERDICT_WORDS.get(str(e.get('expected')), markdown_cell(e.get('expected')))} "
             f"| {VERDICT_WORDS.get(str(e.get('actual')), markdown_cell(e.get('actual')))} "
-            f"| {markdown_cell(e.get('reason', ''))} | {_report_link(e, reports_dir)} |")
-    lines += ["", "Open `index.html` in the reports artefact for charts, timelines and invariants.",
-              ""]
+            f"| {markdown_cell(e.get('reason', ''))} | {_report_link(e, reports_dir)} |"
+        )
+    lines += [
+        "",
+        "Open `index.html` in the reports artefact for charts, timelines and invariants.",
+        "",
+    ]
     return "\n".join(lines)
 
 

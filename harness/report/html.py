@@ -53,8 +53,9 @@ def completed_kpis(run: RunFolder) -> dict[str, Any]:
     kpis = dict(run.result.get("kpis") or {})
     fault = _fault_window(run)
     if kpis and kpis.get("p99_during_fault_ms") is None and fault and run.samples:
-        kpis["p99_during_fault_ms"] = phase_stats(run.samples, journeys_of(run.samples),
-                                                  fault).p99_ms
+        kpis["p99_during_fault_ms"] = phase_stats(
+            run.samples, journeys_of(run.samples), fault
+        ).p99_ms
     return kpis
 
 
@@ -92,12 +93,22 @@ def _experiment_text(run: RunFolder) -> tuple[str, dict[str, Any]]:
 
 def kpi_columns(run: RunFolder, other: RunFolder) -> list[tuple[str, str, str]]:
     """Hardened and fragile side by side: (label, this run, the other run) per KPI."""
-    rows = [("Verdict (expected)",
-             f"{run.result['actual']['verdict']} ({run.result['expected']['verdict']})",
-             f"{other.result['actual']['verdict']} ({other.result['expected']['verdict']})")]
+    rows = [
+        (
+            "Verdict (expected)",
+            f"{run.result['actual']['verdict']} ({run.result['expected']['verdict']})",
+            f"{other.result['actual']['verdict']} ({other.result['expected']['verdict']})",
+        )
+    ]
     mine, theirs = completed_kpis(run), completed_kpis(other)
-    rows += [(k.label, formatted(k.read(mine) if mine else None, k.unit),
-              formatted(k.read(theirs) if theirs else None, k.unit)) for k in KPIS]
+    rows += [
+        (
+            k.label,
+            formatted(k.read(mine) if mine else None, k.unit),
+            formatted(k.read(theirs) if theirs else None, k.unit),
+        )
+        for k in KPIS
+    ]
     return rows
 
 
@@ -114,7 +125,8 @@ def context(run: RunFolder) -> dict[str, Any]:
     text, parsed = _experiment_text(run)
     rows = timeline_rows(result)
     return {
-        "r": result, "run_id": run.run_id,
+        "r": result,
+        "run_id": run.run_id,
         "verdict": verdict_view(result),
         "incident": (result.get("experiment") or {}).get("incident") or {},
         "load": load_summary(parsed),

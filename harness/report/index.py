@@ -62,7 +62,8 @@ def read_suite(reports_dir: Path) -> dict[str, Any]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigError(
-            f"{path}: cannot read the suite (run `harness suite` first): {exc}") from exc
+            f"{path}: cannot read the suite (run `harness suite` first): {exc}"
+        ) from exc
     if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
         raise ConfigError(f"{path}: not a suite document (no 'entries' list)")
     return document
@@ -78,9 +79,15 @@ def read_history(reports_dir: Path) -> list[SuiteRun]:
         try:
             suite = json.loads(line)
             entries = suite["entries"]
-            runs.append(SuiteRun(str(suite.get("started_at", "?")), len(entries),
-                                 sum(1 for e in entries if e.get("matched")),
-                                 suite.get("time_scale"), suite.get("runtime")))
+            runs.append(
+                SuiteRun(
+                    str(suite.get("started_at", "?")),
+                    len(entries),
+                    sum(1 for e in entries if e.get("matched")),
+                    suite.get("time_scale"),
+                    suite.get("runtime"),
+                )
+            )
         except (ValueError, KeyError, TypeError, AttributeError):
             continue
     return runs
@@ -103,11 +110,15 @@ def _spark(run: RunFolder) -> Markup:
     if t0 is None or not run.samples or not schedule.get("phases"):
         return Markup("")
     total_s = float(schedule.get("total_s") or schedule["phases"][-1]["end_s"])
-    series = chart_series(run.samples, journeys_of(run.samples), t0, t0 + total_s,
-                          max_points=SPARK_POINTS)
+    series = chart_series(
+        run.samples, journeys_of(run.samples), t0, t0 + total_s, max_points=SPARK_POINTS
+    )
     fault = next((p for p in schedule["phases"] if p.get("name") == "fault"), None)
-    span = None if fault is None else (float(fault["start_s"]) / series.bucket_s,
-                                       float(fault["end_s"]) / series.bucket_s)
+    span = (
+        None
+        if fault is None
+        else (float(fault["start_s"]) / series.bucket_s, float(fault["end_s"]) / series.bucket_s)
+    )
     title = f"error rate over the run, {run.experiment} [{run.profile}]"
     return Markup(sparkline(series.error_rate_pct, title, fault=span))  # generated SVG
 
@@ -117,15 +128,25 @@ def suite_row(entry: dict[str, Any], reports_dir: Path) -> SuiteRow:
     folder = run_folder_of(entry, reports_dir)
     run = read_run_folder(folder) if folder is not None else None
     kpis = (run.result.get("kpis") or {}) if run is not None else {}
-    figures = tuple((k.label, formatted(k.read(kpis) if kpis else None, k.unit))
-                    for k in KPIS if k.key in INDEX_KPIS)
+    figures = tuple(
+        (k.label, formatted(k.read(kpis) if kpis else None, k.unit))
+        for k in KPIS
+        if k.key in INDEX_KPIS
+    )
     link = None
     if folder is not None and (folder / "report.html").is_file():
         link = os.path.relpath((folder / "report.html").resolve(), reports_dir.resolve())
-    return SuiteRow(str(entry.get("experiment", "?")), str(entry.get("profile", "?")),
-                    str(entry.get("expected", "?")), str(entry.get("actual", "?")),
-                    bool(entry.get("matched")), str(entry.get("reason", "")), link, figures,
-                    _spark(run) if run is not None else Markup(""))
+    return SuiteRow(
+        str(entry.get("experiment", "?")),
+        str(entry.get("profile", "?")),
+        str(entry.get("expected", "?")),
+        str(entry.get("actual", "?")),
+        bool(entry.get("matched")),
+        str(entry.get("reason", "")),
+        link,
+        figures,
+        _spark(run) if run is not None else Markup(""),
+    )
 
 
 def write_index(reports_dir: Path) -> Path:
@@ -136,11 +157,17 @@ def write_index(reports_dir: Path) -> Path:
     recent = history[-HISTORY_BARS:]
     bars = history_bars([(h.started_at, h.matched, h.mismatched) for h in recent])
     path = reports_dir / "index.html"
-    path.write_text(render(
-        "index.html", suite=suite, rows=rows,
-        mismatched=sum(1 for r in rows if not r.matched),
-        history=list(reversed(history[-HISTORY_ROWS:])), history_total=len(history),
-        history_svg=Markup(bars),  # generated SVG
-        kpi_labels=[k.label for k in KPIS if k.key in INDEX_KPIS],
-    ), encoding="utf-8")
+    path.write_text(
+        render(
+            "index.html",
+            suite=suite,
+            rows=rows,
+            mismatched=sum(1 for r in rows if not r.matched),
+            history=list(reversed(history[-HISTORY_ROWS:])),
+            history_total=len(history),
+            history_svg=Markup(bars),  # generated SVG
+            kpi_labels=[k.label for k in KPIS if k.key in INDEX_KPIS],
+        ),
+        encoding="utf-8",
+    )
     return path

@@ -1,6 +1,6 @@
 """`result.json` (schema in docs/results.md) and `junit.xml` for one analysed run.
 
-`build_result` is pure: it turns the checks, the history and the exports into the document.
+`build_result` is pure: it turns the checks and the history into the document.
 The writers are the only I/O here.
 """
 
@@ -16,7 +16,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from harness.load.samples import Sample
 from harness.metrics import (
     StatusEvent,
     Window,
@@ -47,18 +46,27 @@ def versions() -> dict[str, str]:
     return found
 
 
-def kpis(experiment: Experiment, checks: Sequence[Check], history: RunHistory,
-         events: Sequence[StatusEvent]) -> dict[str, Any]:
+def kpis(
+    experiment: Experiment,
+    checks: Sequence[Check],
+    history: RunHistory,
+    events: Sequence[StatusEvent],
+) -> dict[str, Any]:
     """The headline numbers: detect, recover, worst second, p99 under fault, budget, unserved."""
     journeys = sorted({s.journey for s in history.samples})
     fault = history.window("fault")
     assert fault is not None
     after = worst_degradation(history.samples, journeys, fault.start_s, history.run_end_s)
     under_fault = phase_stats(history.samples, journeys, fault) if journeys else None
-    target = next((bar.availability_pct for phases in experiment.slo.values()
-                   for phase, bar in phases.items()
-                   if phase == "baseline" and bar.availability_pct is not None),
-                  DEFAULT_BUDGET_TARGET_PCT)
+    target = next(
+        (
+            bar.availability_pct
+            for phases in experiment.slo.values()
+            for phase, bar in phases.items()
+            if phase == "baseline" and bar.availability_pct is not None
+        ),
+        DEFAULT_BUDGET_TARGET_PCT,
+    )
     run_window = Window("run", history.windows[0].start_s, history.run_end_s)
     budget = error_budget_spent(history.samples, journeys, target, run_window)
     recovery = {c.id.split(":", 1)[1]: _finite(c.measured) for c in checks if c.kind == "recovery"}
@@ -68,45 +76,75 @@ def kpis(experiment: Experiment, checks: Sequence[Check], history: RunHistory,
         "time_to_recover_s": recovery,
         "worst_recovery_s": max((v for v in recovery.values() if v is not None), default=None),
         "worst_availability_pct": _finite(after.lowest_availability_pct),
-        "worst_availability_at_s": _finite(None if after.lowest_availability_at_s is None
-                                           else after.lowest_availability_at_s - history.windows[0].start_s),
+        "worst_availability_at_s": _finite(
+            None
+            if after.lowest_availability_at_s is None
+            else after.lowest_availability_at_s - history.windows[0].start_s
+        ),
         "p99_during_fault_ms": _finite(under_fault.p99_ms) if under_fault else None,
-        "error_budget": {"target_pct": target, "spent_pct": _finite(budget.spent_pct),
-                         "bad_requests": budget.bad, "requests": budget.requests},
+        "error_budget": {
+            "target_pct": target,
+            "spent_pct": _finite(budget.spent_pct),
+            "bad_requests": budget.bad,
+            "requests": budget.requests,
+        },
         "unserved_requests": sum(1 for s in history.samples if not s.served),
         "requests": len(history.samples),
-        "invariants_failed": [c.id.split(":", 1)[1] for c in invariant_checks if c.status == "fail"],
-        "invariants_passed": [c.id.split(":", 1)[1] for c in invariant_checks if c.status == "pass"],
+        "invariants_failed": [
+            c.id.split(":", 1)[1] for c in invariant_checks if c.status == "fail"
+        ],
+        "invariants_passed": [
+            c.id.split(":", 1)[1] for c in invariant_checks if c.status == "pass"
+        ],
     }
 
 
-def build_result(run: dict[str, Any], experiment: Experiment, checks: Sequence[Check],
-                 history: RunHistory | None, samples: Sequence[Sample], exports: dict[str, Any],
-                 actual: str, matched: bool, reason: str, *, state_problem: str = "",
-                 events: Sequence[StatusEvent] = ()) -> dict[str, Any]:
+def build_result(
+    run: dict[str, Any],
+    experiment: Experiment,
+    checks: Sequence[Check],
+    history: RunHistory | None,
+    *,
+    actual: str,
+    matched: bool,
+    reason: str,
+    state_problem: str = "",
+    events: Sequence[StatusEvent] = (),
+) -> dict[str, Any]:
     expected = experiment.profiles[run["profile"]]
     document: dict[str, Any] = {
         "schema": RESULT_SCHEMA,
         "run_id": run["run_id"],
-        "experiment": {"name": experiment.name, "title": experiment.title, "source": run["source"],
-                       "incident": experiment.incident.model_dump(mode="json")},
+        "experiment": {
+            "name": experiment.name,
+            "title": experiment.title,
+            "source": run["source"],
+            "incident": experiment.incident.model_dump(mode="json"),
+        },
         "profile": run["profile"],
         "expected": {"verdict": expected.verdict, "because": list(expected.because)},
         "actual": {"verdict": actual, "matched": matched, "reason": reason},
         "status": run.get("status"),
-        "seed": run["seed"], "time_scale": run["time_scale"], "runtime": run["runtime"],
+        "seed": run["seed"],
+        "time_scale": run["time_scale"],
+        "runtime": run["runtime"],
         "overrides": run.get("overrides", []),
-        "started_at": run.get("started_at"), "ended_at": run.get("ended_at"),
+        "started_at": run.get("started_at"),
+        "ended_at": run.get("ended_at"),
         "active_dc": run.get("active_dc"),
-        "schedule": run.get("schedule"), "timeline": run.get("timeline", []),
-        "notes": run.get("notes", []), "teardown_problems": run.get("teardown_problems", []),
+        "schedule": run.get("schedule"),
+        "timeline": run.get("timeline", []),
+        "notes": run.get("notes", []),
+        "teardown_problems": run.get("teardown_problems", []),
         "bank_state_problem": state_problem or None,
         "checks": [asdict(c) for c in checks],
         "versions": versions(),
     }
     if history is not None:
-        journeys = sorted({s.journey for s in samples})
-        document["phases"] = [asdict(row) for row in phase_table(samples, journeys, history.windows)]
+        journeys = sorted({s.journey for s in history.samples})
+        document["phases"] = [
+            asdict(row) for row in phase_table(history.samples, journeys, history.windows)
+        ]
         document["kpis"] = kpis(experiment, checks, history, events)
     return document
 
@@ -120,23 +158,30 @@ def write_result(run_dir: Path, result: dict[str, Any]) -> Path:
 def write_junit(run_dir: Path, result: dict[str, Any]) -> Path:
     """One testsuite per run, one testcase per SLO, recovery bar and invariant check."""
     checks = result["checks"]
-    suite = ET.Element("testsuite", {
-        "name": f"{result['experiment']['name']}[{result['profile']}]",
-        "tests": str(len(checks)),
-        "failures": str(sum(c["status"] == "fail" for c in checks)),
-        "skipped": str(sum(c["status"] == "unknown" for c in checks)),
-        "timestamp": result.get("started_at") or "",
-    })
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": f"{result['experiment']['name']}[{result['profile']}]",
+            "tests": str(len(checks)),
+            "failures": str(sum(c["status"] == "fail" for c in checks)),
+            "skipped": str(sum(c["status"] == "unknown" for c in checks)),
+            "timestamp": result.get("started_at") or "",
+        },
+    )
     props = ET.SubElement(suite, "properties")
     for key in ("seed", "time_scale", "runtime", "profile"):
         ET.SubElement(props, "property", {"name": key, "value": str(result[key])})
     ET.SubElement(props, "property", {"name": "expected", "value": result["expected"]["verdict"]})
     ET.SubElement(props, "property", {"name": "actual", "value": result["actual"]["verdict"]})
     for check in checks:
-        case = ET.SubElement(suite, "testcase", {
-            "classname": f"{result['experiment']['name']}.{result['profile']}.{check['kind']}",
-            "name": check["id"],
-        })
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {
+                "classname": f"{result['experiment']['name']}.{result['profile']}.{check['kind']}",
+                "name": check["id"],
+            },
+        )
         if check["status"] == "fail":
             ET.SubElement(case, "failure", {"message": check["reason"]}).text = check["reason"]
         elif check["status"] == "unknown":

@@ -55,15 +55,19 @@ class RunFolder:
 
     def artefacts(self) -> list[str]:
         """Relative paths of the files a reader may open: logs, exports, results."""
-        found = [name for name in ("result.json", "junit.xml", "run.json", "load.jsonl")
-                 if (self.path / name).is_file()]
+        found = [
+            name
+            for name in ("result.json", "junit.xml", "run.json", "load.jsonl")
+            if (self.path / name).is_file()
+        ]
         yaml = self.experiment_file()
         if yaml is not None:
             found.append(yaml.name)
         for folder in ("logs", "exports"):
             if (self.path / folder).is_dir():
-                found += sorted(f"{folder}/{p.name}" for p in (self.path / folder).iterdir()
-                                if p.is_file())
+                found += sorted(
+                    f"{folder}/{p.name}" for p in (self.path / folder).iterdir() if p.is_file()
+                )
         return found
 
 
@@ -104,17 +108,23 @@ def _results_beside(run_dir: Path) -> list[tuple[str, Path, dict[str, Any]]]:
 def counterpart(run: RunFolder) -> RunFolder | None:
     """The latest run of the same experiment with the other profile, if one is stored."""
     other = OTHER_PROFILE.get(run.profile)
-    matches = [folder for _, folder, result in _results_beside(run.path)
-               if result.get("experiment", {}).get("name") == run.experiment
-               and result.get("profile") == other]
+    matches = [
+        folder
+        for _, folder, result in _results_beside(run.path)
+        if result.get("experiment", {}).get("name") == run.experiment
+        and result.get("profile") == other
+    ]
     return read_run_folder(matches[-1]) if matches else None
 
 
 def previous(run: RunFolder) -> RunFolder | None:
     """The latest run of the same experiment and profile that started before this one."""
     started = str(run.result.get("started_at") or "")
-    matches = [folder for _, folder, result in _results_beside(run.path)
-               if result.get("experiment", {}).get("name") == run.experiment
-               and result.get("profile") == run.profile
-               and str(result.get("started_at") or "") < started]
+    matches = [
+        folder
+        for _, folder, result in _results_beside(run.path)
+        if result.get("experiment", {}).get("name") == run.experiment
+        and result.get("profile") == run.profile
+        and str(result.get("started_at") or "") < started
+    ]
     return read_run_folder(matches[-1]) if matches else None

@@ -76,9 +76,16 @@ def timeline_rows(result: dict[str, Any]) -> list[TimelineRow]:
     """Every executed step (inject or heal), labelled A1, A2 ... in the order they ran."""
     steps = sorted(result.get("timeline", []), key=lambda e: float(e.get("offset_s", 0.0)))
     return [
-        TimelineRow(f"A{i}", float(e.get("offset_s", 0.0)), e.get("t_s"), str(e.get("step", "")),
-                    str(e.get("kind", "")), str(e.get("description", "")),
-                    e.get("outcome", "ok") != "ok", str(e.get("error", "")))
+        TimelineRow(
+            f"A{i}",
+            float(e.get("offset_s", 0.0)),
+            e.get("t_s"),
+            str(e.get("step", "")),
+            str(e.get("kind", "")),
+            str(e.get("description", "")),
+            e.get("outcome", "ok") != "ok",
+            str(e.get("error", "")),
+        )
         for i, e in enumerate(steps, start=1)
     ]
 
@@ -95,8 +102,9 @@ def markers(rows: Sequence[TimelineRow]) -> list[Marker]:
 
 def phase_rows(result: dict[str, Any]) -> dict[str, list[PhaseRow]]:
     """Per journey, one row per phase with a badge for every SLO check of that cell."""
-    checks = {c["id"]: c for c in result.get("checks", [])
-              if str(c.get("id", "")).startswith("slo:")}
+    checks = {
+        c["id"]: c for c in result.get("checks", []) if str(c.get("id", "")).startswith("slo:")
+    }
     table: dict[str, list[PhaseRow]] = {}
     for stats in result.get("phases", []):
         journey, phase = stats["journey"], stats["phase"]
@@ -115,8 +123,11 @@ def checks_of(result: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 def other_checks(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Checks outside the SLO table and the invariants: recovery bars, abort, timeline."""
-    return [c for c in result.get("checks", []) if c.get("kind") not in ("invariant",)
-            and not str(c.get("id", "")).startswith("slo:")]
+    return [
+        c
+        for c in result.get("checks", [])
+        if c.get("kind") not in ("invariant",) and not str(c.get("id", "")).startswith("slo:")
+    ]
 
 
 def duration_s(result: dict[str, Any]) -> float | None:
@@ -142,8 +153,9 @@ def load_summary(experiment_yaml: dict[str, Any]) -> list[tuple[str, str]]:
     mix = load.get("mix")
     if isinstance(mix, dict):
         total = sum(v for v in mix.values() if isinstance(v, int | float)) or 1
-        rows.append(("journey mix", ", ".join(f"{k} {100 * v / total:.0f} %"
-                                             for k, v in mix.items())))
+        rows.append(
+            ("journey mix", ", ".join(f"{k} {100 * v / total:.0f} %" for k, v in mix.items()))
+        )
     if "client_timeout_s" in load:
         rows.append(("client timeout", f"{load['client_timeout_s']} s"))
     return rows

@@ -57,18 +57,40 @@ def _budget(kpis: dict[str, Any]) -> float | None:
 
 KPIS = (
     Kpi("ttd", "Time to detect", "s", "lower", lambda k: _number(k.get("time_to_detect_s"))),
-    Kpi("ttr", "Time to recover (worst)", "s", "lower",
-        lambda k: _number(k.get("worst_recovery_s"))),
-    Kpi("availability", "Worst availability", "%", "higher",
-        lambda k: _number(k.get("worst_availability_pct"))),
-    Kpi("p99", "p99 during the fault", "ms", "lower",
-        lambda k: _number(k.get("p99_during_fault_ms"))),
+    Kpi(
+        "ttr", "Time to recover (worst)", "s", "lower", lambda k: _number(k.get("worst_recovery_s"))
+    ),
+    Kpi(
+        "availability",
+        "Worst availability",
+        "%",
+        "higher",
+        lambda k: _number(k.get("worst_availability_pct")),
+    ),
+    Kpi(
+        "p99",
+        "p99 during the fault",
+        "ms",
+        "lower",
+        lambda k: _number(k.get("p99_during_fault_ms")),
+    ),
     Kpi("budget", "Error budget spent", "%", "lower", _budget),
-    Kpi("unserved", "Unserved demand", "requests", "lower",
-        lambda k: _number(k.get("unserved_requests"))),
-    Kpi("invariants", "Invariants violated", "", "lower",
-        lambda k: float(len(k.get("invariants_failed") or [])) if "invariants_failed" in k
-        else None),
+    Kpi(
+        "unserved",
+        "Unserved demand",
+        "requests",
+        "lower",
+        lambda k: _number(k.get("unserved_requests")),
+    ),
+    Kpi(
+        "invariants",
+        "Invariants violated",
+        "",
+        "lower",
+        lambda k: (
+            float(len(k.get("invariants_failed") or [])) if "invariants_failed" in k else None
+        ),
+    ),
 )
 
 
@@ -87,8 +109,10 @@ def formatted(value: float | None, unit: str) -> str:
 
 def _ttr_detail(kpis: dict[str, Any]) -> str:
     per_journey = kpis.get("time_to_recover_s") or {}
-    parts = [f"{j} {formatted(_number(v), 's') if _number(v) is not None else 'not recovered'}"
-             for j, v in sorted(per_journey.items())]
+    parts = [
+        f"{j} {formatted(_number(v), 's') if _number(v) is not None else 'not recovered'}"
+        for j, v in sorted(per_journey.items())
+    ]
     return " · ".join(parts) or "no recovery bar"
 
 
@@ -108,29 +132,51 @@ def kpi_cards(result: dict[str, Any]) -> list[KpiCard]:
     ttd = _number(kpis.get("time_to_detect_s"))
     unserved = int(kpis.get("unserved_requests") or 0)
     return [
-        KpiCard("Time to detect", formatted(ttd, "s") if ttd is not None else "not detected",
-                "fault start → incident opened on the status page",
-                "neutral" if ttd is not None else "bad"),
-        KpiCard("Time to recover (worst)",
-                "not recovered" if unrecovered
-                else formatted(_number(kpis.get("worst_recovery_s")), "s"),
-                _ttr_detail(kpis), "bad" if unrecovered else "neutral"),
-        KpiCard("Worst availability", formatted(availability, "%"),
-                f"worst second at t+{at:.0f} s" if at is not None else "no request was due",
-                "good" if availability is not None and availability >= 99 else "bad"),
-        KpiCard("p99 during the fault", formatted(_number(kpis.get("p99_during_fault_ms")), "ms"),
-                "all journeys pooled, fault phase", "neutral"),
-        KpiCard("Error budget spent", formatted(spent, "%"),
-                f"{budget.get('bad_requests', 0):,} bad of {budget.get('requests', 0):,} requests, "
-                f"target {budget.get('target_pct', '?')} %",
-                "good" if spent is not None and spent <= 100 else "bad"),
-        KpiCard("Unserved demand", f"{unserved:,} requests",
-                f"due but never sent, of {int(kpis.get('requests') or 0):,} due",
-                "good" if unserved == 0 else "bad"),
-        KpiCard("Money invariants",
-                f"{len(failed)} violated" if failed else f"all {len(passed)} hold",
-                ", ".join(failed) if failed else ", ".join(passed) or "none checked",
-                "bad" if failed else "good"),
+        KpiCard(
+            "Time to detect",
+            formatted(ttd, "s") if ttd is not None else "not detected",
+            "fault start → incident opened on the status page",
+            "neutral" if ttd is not None else "bad",
+        ),
+        KpiCard(
+            "Time to recover (worst)",
+            "not recovered"
+            if unrecovered
+            else formatted(_number(kpis.get("worst_recovery_s")), "s"),
+            _ttr_detail(kpis),
+            "bad" if unrecovered else "neutral",
+        ),
+        KpiCard(
+            "Worst availability",
+            formatted(availability, "%"),
+            f"worst second at t+{at:.0f} s" if at is not None else "no request was due",
+            "good" if availability is not None and availability >= 99 else "bad",
+        ),
+        KpiCard(
+            "p99 during the fault",
+            formatted(_number(kpis.get("p99_during_fault_ms")), "ms"),
+            "all journeys pooled, fault phase",
+            "neutral",
+        ),
+        KpiCard(
+            "Error budget spent",
+            formatted(spent, "%"),
+            f"{budget.get('bad_requests', 0):,} bad of {budget.get('requests', 0):,} requests, "
+            f"target {budget.get('target_pct', '?')} %",
+            "good" if spent is not None and spent <= 100 else "bad",
+        ),
+        KpiCard(
+            "Unserved demand",
+            f"{unserved:,} requests",
+            f"due but never sent, of {int(kpis.get('requests') or 0):,} due",
+            "good" if unserved == 0 else "bad",
+        ),
+        KpiCard(
+            "Money invariants",
+            f"{len(failed)} violated" if failed else f"all {len(passed)} hold",
+            ", ".join(failed) if failed else ", ".join(passed) or "none checked",
+            "bad" if failed else "good",
+        ),
     ]
 
 
@@ -151,6 +197,7 @@ def kpi_deltas(this: dict[str, Any], other: dict[str, Any]) -> list[KpiDelta]:
     for kpi in KPIS:
         a, b = kpi.read(mine) if mine else None, kpi.read(theirs) if theirs else None
         arrow, judgement = _judge(kpi, a, b)
-        rows.append(KpiDelta(kpi.label, formatted(a, kpi.unit), formatted(b, kpi.unit),
-                             arrow, judgement))
+        rows.append(
+            KpiDelta(kpi.label, formatted(a, kpi.unit), formatted(b, kpi.unit), arrow, judgement)
+        )
     return rows

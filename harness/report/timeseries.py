@@ -91,8 +91,14 @@ def chart_series(
         p99.append(l99)
     name = label if label is not None else "+".join(series.journeys)
     return ChartSeries(
-        name, bucket, tuple(offsets), tuple(rates), tuple(errors),
-        tuple(p50), tuple(p95), tuple(p99),
+        name,
+        bucket,
+        tuple(offsets),
+        tuple(rates),
+        tuple(errors),
+        tuple(p50),
+        tuple(p95),
+        tuple(p99),
     )
 
 

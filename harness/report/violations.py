@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.analysis import bank_state
 from harness.errors import HarnessError
-from harness.exports import read_exports
+from harness.exports import bank_state, read_exports
 from harness.invariants import InvariantResult, run_invariants
 from harness.invariants.result import money
 from harness.report.runfolder import RunFolder
@@ -41,16 +40,27 @@ class InvariantDetails:
     def rows(self) -> list[ViolationRow]:
         """Every violation of every invariant, in the invariants' order."""
         return [
-            ViolationRow(r.name, v.kind.replace("_", " "), v.count, v.first, v.worst, v.ids,
-                         None if v.amount_cents is None else money(v.amount_cents))
-            for r in self.results for v in r.violations
+            ViolationRow(
+                r.name,
+                v.kind.replace("_", " "),
+                v.count,
+                v.first,
+                v.worst,
+                v.ids,
+                None if v.amount_cents is None else money(v.amount_cents),
+            )
+            for r in self.results
+            for v in r.violations
         ]
 
 
 def invariant_names(checks: Sequence[dict[str, object]]) -> list[str]:
     """The invariants a result checked, from its `invariant:<name>` check ids."""
-    return [str(c["id"]).split(":", 1)[1] for c in checks
-            if str(c.get("id", "")).startswith("invariant:")]
+    return [
+        str(c["id"]).split(":", 1)[1]
+        for c in checks
+        if str(c.get("id", "")).startswith("invariant:")
+    ]
 
 
 def invariant_details(run: RunFolder) -> InvariantDetails:

@@ -1,4 +1,4 @@
-"""What every runtime offers the engine and the faults: a bank that can be started, broken and stopped.
+"""What every runtime offers the engine and faults: a bank to start, break and stop.
 
 A runtime owns processes or containers; the fault proxy it starts (or attaches to) is driven
 only through its HTTP API (`harness.proxies.ProxyControl`).

@@ -48,47 +48,87 @@ class DockerRuntime:
     def start(self, config: BankConfig) -> Placement:
         self.client = docker_client()
         if self.client is None:
-            raise InfraError("--runtime docker: no Docker engine answers (start dockerd, or use --runtime local)")
+            raise InfraError(
+                "--runtime docker: no Docker engine answers (start dockerd, or use --runtime local)"
+            )
         for tag in IMAGES.values():
             if not self.client.images.list(name=tag):
-                raise InfraError(f"--runtime docker: image {tag} is missing; run `make images` first")
+                raise InfraError(
+                    f"--runtime docker: image {tag} is missing; run `make images` first"
+                )
         self.run_id = config.run_id
         short = config.run_id[-24:].lower().replace("_", "-")
-        self.network = self.client.networks.create(f"bankchaos-{short}", driver="bridge", labels=self._labels())
+        self.network = self.client.networks.create(
+            f"bankchaos-{short}", driver="bridge", labels=self._labels()
+        )
         host_ports = iter(free_ports(len(SERVICES) + 2))
         api = Endpoint(LOOPBACK, next(host_ports))
         edge = Endpoint(LOOPBACK, next(host_ports))
-        internal_proxies = {lk.name: Endpoint("faultproxy", FIRST_PROXY_PORT + i) for i, lk in enumerate(LINKS)}
-        self._run("faultproxy", IMAGES["faultproxy"],
-                  ["--host", "0.0.0.0", "--port", str(API_PORT), "--seed", str(config.seed)],
-                  {f"{API_PORT}/tcp": (LOOPBACK, api.port),
-                   f"{internal_proxies['edge-mobile'].port}/tcp": (LOOPBACK, edge.port)}, short)
-        wait_until("fault proxy container", http_ok(f"{api.url}/version"), 30, lambda: self.running("faultproxy"))
+        internal_proxies = {
+            lk.name: Endpoint("faultproxy", FIRST_PROXY_PORT + i) for i, lk in enumerate(LINKS)
+        }
+        self._run(
+            "faultproxy",
+            IMAGES["faultproxy"],
+            ["--host", "0.0.0.0", "--port", str(API_PORT), "--seed", str(config.seed)],
+            {
+                f"{API_PORT}/tcp": (LOOPBACK, api.port),
+                f"{internal_proxies['edge-mobile'].port}/tcp": (LOOPBACK, edge.port),
+            },
+            short,
+        )
+        wait_until(
+            "fault proxy container",
+            http_ok(f"{api.url}/version"),
+            30,
+            lambda: self.running("faultproxy"),
+        )
         services = {s.name: Endpoint(LOOPBACK, next(host_ports)) for s in SERVICES}
         self.placement = Placement(
-            services=services, proxies={**internal_proxies, "edge-mobile": edge}, proxy_api=api,
+            services=services,
+            proxies={**internal_proxies, "edge-mobile": edge},
+            proxy_api=api,
             internal_services={s.name: Endpoint(s.name, SERVICE_PORT) for s in SERVICES},
             internal_proxies=internal_proxies,
         )
         control = ProxyControl(api)
         for lk in LINKS:
-            control.create(lk.name, f"0.0.0.0:{internal_proxies[lk.name].port}",
-                           self.placement.upstream(lk.name).address)
+            control.create(
+                lk.name,
+                f"0.0.0.0:{internal_proxies[lk.name].port}",
+                self.placement.upstream(lk.name).address,
+            )
         bind = Endpoint("0.0.0.0", SERVICE_PORT)
         for svc in SERVICES:
             module, args = service_command(svc.name, self.placement, config, "/data", bind)
-            self._run(svc.name, IMAGES["bank"], [module, *args],
-                      {f"{SERVICE_PORT}/tcp": (LOOPBACK, services[svc.name].port)}, short)
+            self._run(
+                svc.name,
+                IMAGES["bank"],
+                [module, *args],
+                {f"{SERVICE_PORT}/tcp": (LOOPBACK, services[svc.name].port)},
+                short,
+            )
         for svc in SERVICES:
             self._wait_healthy(svc.name)
         BankAdmin(self.placement, config.admin_token, timeout_s=30).seed(config.customers)
         return self.placement
 
-    def _run(self, name: str, image: str, command: list[str], ports: dict[str, tuple[str, int]],
-             short: str) -> None:
+    def _run(
+        self,
+        name: str,
+        image: str,
+        command: list[str],
+        ports: dict[str, tuple[str, int]],
+        short: str,
+    ) -> None:
         container = self.client.containers.create(
-            image, command=command, name=f"bankchaos-{short}-{name}", labels=self._labels(),
-            ports=ports, network=self.network.name, detach=True,
+            image,
+            command=command,
+            name=f"bankchaos-{short}-{name}",
+            labels=self._labels(),
+            ports=ports,
+            network=self.network.name,
+            detach=True,
         )
         self.network.disconnect(container)
         self.network.connect(container, aliases=[name])
@@ -146,8 +186,9 @@ class DockerRuntime:
             return []
         try:
             remove_docker_leftovers(run_id=self.run_id)
-        except Exception as exc:  # noqa: BLE001 - stop collects problems, never raises
+        except Exception as exc:
             return [f"docker cleanup: {exc}"]
-        leftover = self.client.containers.list(all=True, filters={"label": f"{LABEL}={self.run_id}"})
+        leftover = self.client.containers.list(
+            all=True, filters={"label": f"{LABEL}={self.run_id}"}
+        )
         return [f"container {c.name} still there" for c in leftover]
-

@@ -19,7 +19,7 @@ def docker_client() -> Any | None:
         client = docker.from_env(timeout=10)
         client.ping()
         return client
-    except Exception:  # noqa: BLE001 - no engine is a normal state for the local runtime
+    except Exception:
         return None
 
 

@@ -32,7 +32,7 @@ def offline_wanted() -> bool:
 
 def _run(argv: list[str], what: str, **kwargs: object) -> None:
     try:
-        subprocess.run(argv, check=True, capture_output=True, **kwargs)  # type: ignore[call-overload]  # noqa: S603
+        subprocess.run(argv, check=True, capture_output=True, **kwargs)  # type: ignore[call-overload]
     except FileNotFoundError as exc:
         raise InfraError(f"{what}: {argv[0]} is not installed") from exc
     except subprocess.CalledProcessError as exc:
@@ -41,7 +41,9 @@ def _run(argv: list[str], what: str, **kwargs: object) -> None:
 
 
 def _image_exists(tag: str) -> bool:
-    return subprocess.run(["docker", "image", "inspect", tag], capture_output=True).returncode == 0  # noqa: S603,S607
+    argv = ["docker", "image", "inspect", tag]
+    inspected = subprocess.run(argv, capture_output=True, check=False)
+    return inspected.returncode == 0
 
 
 def ensure_offline_base() -> Iterator[str]:
@@ -55,9 +57,18 @@ def ensure_offline_base() -> Iterator[str]:
     if not (rootfs / "usr" / "bin" / "python3").exists():
         shutil.rmtree(rootfs, ignore_errors=True)
         cache.mkdir(parents=True, exist_ok=True)
-        _run(["debootstrap", "--variant=minbase", "--include=python3,python3-venv,ca-certificates",
-              "bookworm", str(rootfs), MIRROR], "debootstrap")
-    tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)  # noqa: S603,S607
+        _run(
+            [
+                "debootstrap",
+                "--variant=minbase",
+                "--include=python3,python3-venv,ca-certificates",
+                "bookworm",
+                str(rootfs),
+                MIRROR,
+            ],
+            "debootstrap",
+        )
+    tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
     _run(["docker", "import", "-", OFFLINE_BASE], "docker import", stdin=tar.stdout)
     tar.wait()
     yield f"base image {OFFLINE_BASE}: built in {time.monotonic() - started:.0f} s"
@@ -72,8 +83,21 @@ def build_wheels() -> Iterator[str]:
         yield "wheels: cached"
     else:
         started = time.monotonic()
-        _run([sys.executable, "-m", "pip", "wheel", "--quiet", "-w", str(wheels),
-              str(REPO), "setuptools>=68", "wheel"], "pip wheel")
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "-w",
+                str(wheels),
+                str(REPO),
+                "setuptools>=68",
+                "wheel",
+            ],
+            "pip wheel",
+        )
         stamp.write_text(digest)
         yield f"wheels: built in {time.monotonic() - started:.0f} s"
 
@@ -91,8 +115,25 @@ def build_images(base_image: str | None = None, offline: bool | None = None) -> 
     base_image = base_image or DEFAULT_BASE
     for target, tag in IMAGES.items():
         started = time.monotonic()
-        _run(["docker", "build", "-q", "-f", str(REPO / "targets" / "Dockerfile"),
-              "--target", target, "-t", tag, "--label", "bank-chaos.image=1",
-              "--build-arg", f"BASE_IMAGE={base_image}", "--build-arg", f"PIP_ARGS={pip_args}",
-              str(REPO)], f"docker build {tag}")
+        _run(
+            [
+                "docker",
+                "build",
+                "-q",
+                "-f",
+                str(REPO / "targets" / "Dockerfile"),
+                "--target",
+                target,
+                "-t",
+                tag,
+                "--label",
+                "bank-chaos.image=1",
+                "--build-arg",
+                f"BASE_IMAGE={base_image}",
+                "--build-arg",
+                f"PIP_ARGS={pip_args}",
+                str(REPO),
+            ],
+            f"docker build {tag}",
+        )
         yield f"image {tag}: built in {time.monotonic() - started:.1f} s (base {base_image})"

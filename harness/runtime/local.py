@@ -12,6 +12,7 @@ from pathlib import Path
 import structlog
 
 from harness.bankadmin import BankAdmin
+from harness.errors import InfraError
 from harness.proxies import ProxyControl
 from harness.runtime.base import BankConfig
 from harness.runtime.commandline import service_command
@@ -65,13 +66,17 @@ class LocalRuntime:
         if config.proxy_server == "toxiproxy-server":
             from harness.proxy_server import start_fault_proxy
 
-            handle = start_fault_proxy("toxiproxy-server", HOST, 0, config.seed, logs / "faultproxy.log")
+            handle = start_fault_proxy(
+                "toxiproxy-server", HOST, 0, config.seed, logs / "faultproxy.log"
+            )
             self._toxiproxy_handle = handle
             return handle.api
         log_path = logs / "faultproxy.log"
         child = self.group.start(
             "faultproxy",
-            python_module("harness.faultproxy", "--host", HOST, "--port", "0", "--seed", str(config.seed)),
+            python_module(
+                "harness.faultproxy", "--host", HOST, "--port", "0", "--seed", str(config.seed)
+            ),
             log_path,
         )
         wait_until("fault proxy", lambda: read_listen_line(log_path) is not None, 15, child.alive)
@@ -133,7 +138,7 @@ class LocalRuntime:
                 if self._external_proxy:
                     for lk in LINKS:
                         self.control.delete(lk.name)
-            except Exception as exc:  # noqa: BLE001 - stop must never raise
+            except Exception as exc:
                 problems.append(f"fault proxy: {exc}")
         handle = getattr(self, "_toxiproxy_handle", None)
         if handle is not None:
@@ -146,4 +151,3 @@ class LocalRuntime:
 def link_names_touching(service: str, placement: Placement) -> list[str]:
     """Links whose client or server is `service` (what isolating it cuts)."""
     return [lk.name for lk in LINKS if service in (lk.client, placement.server_of(lk.name))]
-

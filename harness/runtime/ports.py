@@ -27,8 +27,10 @@ def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
             sock.close()
 
 
-def wait_until(what: str, probe: Callable[[], bool], timeout_s: float, alive: Callable[[], bool]) -> None:
-    """Poll `probe` every 50 ms until it holds; InfraError on timeout or when `alive` turns false."""
+def wait_until(
+    what: str, probe: Callable[[], bool], timeout_s: float, alive: Callable[[], bool]
+) -> None:
+    """Poll `probe` every 50 ms until it holds; InfraError on timeout or if `alive` turns false."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if probe():

@@ -60,9 +60,13 @@ class ProcessGroup:
         signal.pthread_sigmask(signal.SIG_BLOCK, held)
         try:
             with log_path.open("ab") as out:
-                popen = subprocess.Popen(  # noqa: S603 - argv is built by the runtime
-                    list(argv), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                    env=env, start_new_session=True,
+                popen = subprocess.Popen(
+                    list(argv),
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    env=env,
+                    start_new_session=True,
                 )
             child = Child(name, tuple(argv), log_path, popen)
             self.children[name] = child
@@ -169,7 +173,7 @@ def find_leftovers(exclude_run: str | None = None) -> list[Leftover]:
         prefix = f"{RUN_MARKER}=".encode()
         for item in environ:
             if item.startswith(prefix):
-                run_id = item[len(prefix):].decode(errors="replace")
+                run_id = item[len(prefix) :].decode(errors="replace")
                 if run_id != exclude_run:
                     found.append(Leftover(int(entry.name), run_id, cmdline.strip()))
                 break

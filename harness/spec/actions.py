@@ -55,8 +55,11 @@ class ToxicSpec(SpecModel):
         for key, value in self.attributes.items():
             if key not in valid:
                 reason = unknown(f"attribute of a {self.type} toxic", key, valid)
-                raise located(reason if valid else f"a noop toxic takes no attributes, not {key!r}",
-                              "attributes", key)
+                raise located(
+                    reason if valid else f"a noop toxic takes no attributes, not {key!r}",
+                    "attributes",
+                    key,
+                )
             if value < 0:
                 raise located(f"{key} must be zero or more, not {value}", "attributes", key)
         return self

@@ -82,4 +82,3 @@ class SpecModel(BaseModel):
                 where = key if isinstance(key, str | int) else str(key)
                 raise located(unknown("key", key, valid), where)
         return data
-

@@ -46,30 +46,36 @@ def _timeline_findings(experiment: Experiment) -> Iterator[Finding]:
             continue
         offset_s = resolve(step.at, windows)
         if not 0 <= offset_s < total_s:
-            yield ("timeline", index, "at"), (
-                f"{offset_s:g}s from the start is outside the run, which lasts {total_s:g}s"
+            yield (
+                ("timeline", index, "at"),
+                (f"{offset_s:g}s from the start is outside the run, which lasts {total_s:g}s"),
             )
             continue
         duration_s = duration_of(step)
         if duration_s is not None and offset_s + duration_s > total_s:
-            yield ("timeline", index, "duration"), (
-                f"ends at {offset_s + duration_s:g}s, after the run ends at {total_s:g}s"
+            yield (
+                ("timeline", index, "duration"),
+                (f"ends at {offset_s + duration_s:g}s, after the run ends at {total_s:g}s"),
             )
         if isinstance(step, MigrateAction) and step.fault_during is not None:
             nested = step.fault_during
             for key in ("at", "duration"):
                 if getattr(nested, key) is not None:
-                    yield ("timeline", index, "fault_during", key), (
-                        f"a fault during the switch lasts as long as the switch; remove '{key}'"
+                    yield (
+                        ("timeline", index, "fault_during", key),
+                        (f"a fault during the switch lasts as long as the switch; remove '{key}'"),
                     )
         if isinstance(step, ToxicAction):
             added.append((offset_s, step.link, step.toxic.resolved_name))
         if isinstance(step, ToxicRemoveAction):
             names = [n for t, lk, n in added if lk == step.link and t <= offset_s]
             if step.name not in names:
-                yield ("timeline", index, "name"), (
-                    f"no toxic {quote(step.name)} added on {step.link} before this step"
-                    f"{suggestion(step.name, names)}"
+                yield (
+                    ("timeline", index, "name"),
+                    (
+                        f"no toxic {quote(step.name)} added on {step.link} before this step"
+                        f"{suggestion(step.name, names)}"
+                    ),
                 )
 
 
@@ -102,7 +108,10 @@ def _profile_findings(experiment: Experiment) -> Iterator[Finding]:
         for index, check in enumerate(expectation.because):
             if check not in declared:
                 valid = ", ".join(sorted(declared)) or "none: declare slo, recovery or invariants"
-                yield ("profiles", profile, "because", index), (
-                    f"check {quote(check)} is not declared by this experiment"
-                    f"{suggestion(check, declared)}; declared: {valid}"
+                yield (
+                    ("profiles", profile, "because", index),
+                    (
+                        f"check {quote(check)} is not declared by this experiment"
+                        f"{suggestion(check, declared)}; declared: {valid}"
+                    ),
                 )

@@ -30,8 +30,10 @@ class Problem:
 
     def __str__(self) -> str:
         place = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{place}: {self.field_path}: {self.reason}" if self.field_path else (
-            f"{place}: {self.reason}"
+        return (
+            f"{place}: {self.field_path}: {self.reason}"
+            if self.field_path
+            else (f"{place}: {self.reason}")
         )
 
 
@@ -107,10 +109,12 @@ _REASONS: Mapping[str, Callable[[Mapping[str, Any], object, str], tuple[str, Pat
     ERROR_TYPE: lambda ctx, _v, _m: (str(ctx["reason"]), tuple(ctx.get("at", ()))),
     "missing": lambda _c, _v, _m: ("missing required key", ()),
     "union_tag_invalid": lambda ctx, _v, _m: (
-        unknown("action", ctx.get("tag"), ACTION_KINDS), ("action",)
+        unknown("action", ctx.get("tag"), ACTION_KINDS),
+        ("action",),
     ),
     "union_tag_not_found": lambda _c, _v, _m: (
-        f"missing 'action'; one of: {', '.join(ACTION_KINDS)}", ("action",)
+        f"missing 'action'; one of: {', '.join(ACTION_KINDS)}",
+        ("action",),
     ),
     "model_type": lambda _c, value, _m: (_shape(value, "a mapping (key: value lines)"), ()),
     "model_attributes_type": lambda _c, value, _m: (_shape(value, "a mapping"), ()),
@@ -118,7 +122,8 @@ _REASONS: Mapping[str, Callable[[Mapping[str, Any], object, str], tuple[str, Pat
     "tuple_type": lambda _c, value, _m: (_shape(value, "a list"), ()),
     "list_type": lambda _c, value, _m: (_shape(value, "a list"), ()),
     "string_pattern_mismatch": lambda ctx, value, message: (
-        f"{_PATTERN_ADVICE.get(str(ctx.get('pattern')), message)}, got {describe(value)}", ()
+        f"{_PATTERN_ADVICE.get(str(ctx.get('pattern')), message)}, got {describe(value)}",
+        (),
     ),
     "value_error": lambda _c, _v, message: (message.removeprefix("Value error, "), ()),
     "literal_error": lambda ctx, value, _m: (_not_one_of(value, str(ctx.get("expected"))), ()),
@@ -158,4 +163,4 @@ def _one(file: str, source: Source, error: Mapping[str, Any]) -> Iterator[Proble
 def problems_from_validation(file: str, source: Source, exc: ValidationError) -> list[Problem]:
     """One problem per pydantic error, located in the file, in line order."""
     problems = [p for error in exc.errors() for p in _one(file, source, error)]
-    return sorted(problems, key=lambda p: (p.line or 0))
+    return sorted(problems, key=lambda p: p.line or 0)

@@ -67,14 +67,22 @@ def export_json(scheme: Scheme) -> dict[str, object]:
     for message in scheme.messages():
         status, reason = scheme.status_of(message)
         t = message.transfer
-        rows.append({
-            "msg_id": t.msg_id, "end_to_end_id": t.end_to_end_id,
-            "debtor_account": t.debtor_account, "creditor": t.creditor,
-            "amount": t.amount, "currency": t.currency, "status": status,
-            "reason_code": reason, "received_at": _iso(message.received_at_s),
-            "received_at_s": message.received_at_s, "duplicate": message.duplicate,
-            "receipts": message.receipts,
-        })
+        rows.append(
+            {
+                "msg_id": t.msg_id,
+                "end_to_end_id": t.end_to_end_id,
+                "debtor_account": t.debtor_account,
+                "creditor": t.creditor,
+                "amount": t.amount,
+                "currency": t.currency,
+                "status": status,
+                "reason_code": reason,
+                "received_at": _iso(message.received_at_s),
+                "received_at_s": message.received_at_s,
+                "duplicate": message.duplicate,
+                "receipts": message.receipts,
+            }
+        )
     return {"config": dataclasses.asdict(scheme.config), "messages": rows}
 
 

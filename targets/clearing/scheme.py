@@ -116,8 +116,11 @@ class Scheme:
         settled = [m for m in messages if m.status_at(now) == "ACSC"]
         chosen = settled[0] if settled else messages[-1]
         return SchemeAnswer(
-            end_to_end_id, chosen.status_at(now), self._reason(chosen, now),
-            chosen.transfer.msg_id, chosen.settles_at_s,
+            end_to_end_id,
+            chosen.status_at(now),
+            self._reason(chosen, now),
+            chosen.transfer.msg_id,
+            chosen.settles_at_s,
         )
 
     def outcome(self, msg_id: str) -> SchemeAnswer:
@@ -145,15 +148,16 @@ class Scheme:
         return "ACSC", None
 
     def _settled(self, end_to_end_id: str) -> bool:
-        return any(
-            self._by_msg[m].decided == "ACSC" for m in self._by_e2e.get(end_to_end_id, [])
-        )
+        return any(self._by_msg[m].decided == "ACSC" for m in self._by_e2e.get(end_to_end_id, []))
 
     def _answer(self, message: SchemeMessage) -> SchemeAnswer:
         now = self._clock()
         return SchemeAnswer(
-            message.transfer.end_to_end_id, message.status_at(now), self._reason(message, now),
-            message.transfer.msg_id, message.settles_at_s,
+            message.transfer.end_to_end_id,
+            message.status_at(now),
+            self._reason(message, now),
+            message.transfer.msg_id,
+            message.settles_at_s,
         )
 
     @staticmethod

@@ -15,23 +15,39 @@ from targets.service import base_parser, run_main
 def parser() -> argparse.ArgumentParser:
     """Every service's flags plus the mobile API's own."""
     p = base_parser("mobile_api", "The mock mobile banking API (the bank's edge).")
-    p.add_argument("--core-url", default=os.environ.get("BANK_CORE_URL", "http://127.0.0.1:8001"),
-                   help="the mobile-core proxy")
-    p.add_argument("--payments-url",
-                   default=os.environ.get("BANK_PAYMENTS_URL", "http://127.0.0.1:8002"),
-                   help="the mobile-payments proxy")
-    p.add_argument("--customers", type=int, default=int(os.environ.get("BANK_CUSTOMERS", "100")),
-                   help="customers seeded at start (CUST-0001 ...)")
-    p.add_argument("--seed", type=int, default=int(os.environ.get("BANK_SEED", "0")),
-                   help="seed of the fault flags' random draws")
+    p.add_argument(
+        "--core-url",
+        default=os.environ.get("BANK_CORE_URL", "http://127.0.0.1:8001"),
+        help="the mobile-core proxy",
+    )
+    p.add_argument(
+        "--payments-url",
+        default=os.environ.get("BANK_PAYMENTS_URL", "http://127.0.0.1:8002"),
+        help="the mobile-payments proxy",
+    )
+    p.add_argument(
+        "--customers",
+        type=int,
+        default=int(os.environ.get("BANK_CUSTOMERS", "100")),
+        help="customers seeded at start (CUST-0001 ...)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=int(os.environ.get("BANK_SEED", "0")),
+        help="seed of the fault flags' random draws",
+    )
     return p
 
 
 def build(args: argparse.Namespace, profile: Profile) -> FastAPI:
     """The app for the parsed flags."""
     config = EdgeConfig(
-        core_url=args.core_url, payments_url=args.payments_url,
-        customers=args.customers, seed=args.seed, admin_token=args.admin_token,
+        core_url=args.core_url,
+        payments_url=args.payments_url,
+        customers=args.customers,
+        seed=args.seed,
+        admin_token=args.admin_token,
     )
     return build_app(config, profile)
 

@@ -113,8 +113,14 @@ async def export(state: State) -> dict[str, Any]:
     access, refresh = state.sessions.live_counts()
     history = [
         {
-            "at": iso(c.at_s), "at_s": round(c.at_s, 3), "kind": c.kind, "automatic": c.automatic,
-            "component": c.component, "status": c.status, "title": c.title, "message": c.message,
+            "at": iso(c.at_s),
+            "at_s": round(c.at_s, 3),
+            "kind": c.kind,
+            "automatic": c.automatic,
+            "component": c.component,
+            "status": c.status,
+            "title": c.title,
+            "message": c.message,
         }
         for c in state.board.history()
     ]

@@ -155,21 +155,29 @@ async def submit_transfer(
     }
     try:
         answer = await state.payments.request(
-            "POST", "/v1/payments", json=payment, headers={"Idempotency-Key": idempotency_key},
+            "POST",
+            "/v1/payments",
+            json=payment,
+            headers={"Idempotency-Key": idempotency_key},
             whole_budget=True,
         )
     except DependencyError as exc:
         raise _unsent_or_unknown(state, exc) from None
     response.status_code = answer.status_code
-    return _transfer_answer(state, answer.status_code, answer.json() if answer.content else {},
-                            answer.headers.get("retry-after"))
+    return _transfer_answer(
+        state,
+        answer.status_code,
+        answer.json() if answer.content else {},
+        answer.headers.get("retry-after"),
+    )
 
 
 def _unsent_or_unknown(state: MobileState, exc: DependencyError) -> ApiError:
     if exc.reason in ("unreachable", "bulkhead_full", "circuit_open", "deadline_exceeded"):
         return _down(state, "payments")
     return ApiError(
-        504, "transfer_outcome_unknown",
+        504,
+        "transfer_outcome_unknown",
         "payments did not answer in time; retry with the same Idempotency-Key",
     )
 

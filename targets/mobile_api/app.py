@@ -50,7 +50,9 @@ class EdgeConfig:
 
 
 def build_state(
-    config: EdgeConfig, profile: Profile, client: httpx.AsyncClient,
+    config: EdgeConfig,
+    profile: Profile,
+    client: httpx.AsyncClient,
     clock: Callable[[], float] = time.time,
 ) -> MobileState:
     """All the parts of one mobile API, customers seeded."""

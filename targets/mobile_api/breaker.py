@@ -15,9 +15,7 @@ from collections.abc import Callable
 class Breaker:
     """Closed -> open after a run of failures -> half-open trial -> closed or open again."""
 
-    def __init__(
-        self, failure_threshold: int, open_s: float, clock: Callable[[], float]
-    ) -> None:
+    def __init__(self, failure_threshold: int, open_s: float, clock: Callable[[], float]) -> None:
         self.failure_threshold = failure_threshold
         self.open_s = open_s
         self._clock = clock

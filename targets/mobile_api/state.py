@@ -91,9 +91,7 @@ async def signed_in_customer(
 ) -> str:
     """The customer the access token belongs to; 403 while a password change is due."""
     if state.directory.must_change_password(customer_id):
-        raise ApiError(
-            403, "password_change_required", "set a new password before using the app"
-        )
+        raise ApiError(403, "password_change_required", "set a new password before using the app")
     return customer_id
 
 

@@ -146,9 +146,7 @@ class StatusBoard:
             self._on_recovered(component, now)
         self._publish_components(now)
 
-    def post(
-        self, title: str, message: str, components: Mapping[str, ComponentStatus]
-    ) -> None:
+    def post(self, title: str, message: str, components: Mapping[str, ComponentStatus]) -> None:
         """An operator's post: opens an incident (or adds an update) and may set components."""
         now = self._clock()
         self._manual.update(components)

@@ -68,16 +68,21 @@ class PaymentsService:
         self.store = PaymentStore(config.db_path, time.time)
         rng = random.Random(config.seed)
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=64)
-        self.clients = [httpx.AsyncClient(base_url=url, limits=limits)
-                        for url in (config.core_url, config.clearing_url)]
+        self.clients = [
+            httpx.AsyncClient(base_url=url, limits=limits)
+            for url in (config.core_url, config.clearing_url)
+        ]
         self.core, self.clearing = (
-            Dependency(name, client, profile, clock=time.time, rng=rng,
-                       admin_token=config.admin_token)
-            for name, client in zip(("core", "clearing"), self.clients, strict=True))
+            Dependency(
+                name, client, profile, clock=time.time, rng=rng, admin_token=config.admin_token
+            )
+            for name, client in zip(("core", "clearing"), self.clients, strict=True)
+        )
         self.ledger = Ledger(self.core)
         self.interbank = Interbank(self.clearing)
-        self.flow = PaymentFlow(self.store, self.ledger, self.interbank, profile,
-                                clock=time.time, timing=config.timing)
+        self.flow = PaymentFlow(
+            self.store, self.ledger, self.interbank, profile, clock=time.time, timing=config.timing
+        )
         self.worker = SettlementWorker(self.flow)
 
     async def start(self) -> None:
@@ -97,11 +102,17 @@ class PaymentsService:
     def new_payment(self, key: str, body: PaymentBody, cents: int) -> Payment:
         now = time.time()
         return Payment(
-            payment_id=f"pay_{secrets.token_hex(10)}", idempotency_key=key,
+            payment_id=f"pay_{secrets.token_hex(10)}",
+            idempotency_key=key,
             end_to_end_id=body.end_to_end_id or f"E2E{secrets.token_hex(14).upper()}",
-            debtor_account=body.debtor_account, creditor_account=body.creditor_account,
-            amount_cents=cents, currency=body.currency, scheme=body.scheme,
-            remittance=body.remittance, status="RCVD", created_at_s=now,
+            debtor_account=body.debtor_account,
+            creditor_account=body.creditor_account,
+            amount_cents=cents,
+            currency=body.currency,
+            scheme=body.scheme,
+            remittance=body.remittance,
+            status="RCVD",
+            created_at_s=now,
             settle_by_s=now + self.profile.clearing_deadline_s,
         )
 
@@ -142,10 +153,15 @@ def _answer_taken_key(claim: Claim) -> Response:
     if claim.outcome == "mismatch":
         return error(422, "idempotency_key_reused", "this key was used with another body")
     if claim.outcome == "in_flight":
-        return error(409, "idempotency_key_in_flight", "the first request with this key is "
-                     "still being processed", payment_id=claim.payment_id)
-    return JSONResponse(claim.body, claim.status_code or 200,
-                        headers={"Idempotent-Replayed": "true"})
+        return error(
+            409,
+            "idempotency_key_in_flight",
+            "the first request with this key is still being processed",
+            payment_id=claim.payment_id,
+        )
+    return JSONResponse(
+        claim.body, claim.status_code or 200, headers={"Idempotent-Replayed": "true"}
+    )
 
 
 async def _run(service: PaymentsService, key: str, payment_id: str) -> Response:
@@ -158,8 +174,13 @@ async def _run(service: PaymentsService, key: str, payment_id: str) -> Response:
         refused = task.exception()
         assert isinstance(refused, PaymentRefusedError)
         service.store.release_key(key, payment_id)
-        return error(503, "dependency_unavailable", str(refused), payment_id=payment_id,
-                     retry_after_s=refused.retry_after_s)
+        return error(
+            503,
+            "dependency_unavailable",
+            str(refused),
+            payment_id=payment_id,
+            retry_after_s=refused.retry_after_s,
+        )
     payment = service.store.get(payment_id)
     assert payment is not None
     code = 201 if is_terminal(payment.status) else 202
@@ -185,8 +206,13 @@ def build_app(config: PaymentsConfig, profile: Profile) -> FastAPI:
 
     @app.get("/health/ready")
     async def ready() -> dict[str, Any]:
-        return {"status": "ready", "breakers": {
-            "core": service.core.breaker.state, "clearing": service.clearing.breaker.state}}
+        return {
+            "status": "ready",
+            "breakers": {
+                "core": service.core.breaker.state,
+                "clearing": service.clearing.breaker.state,
+            },
+        }
 
     @app.post("/v1/payments")
     async def create(request: Request) -> Response:
@@ -209,10 +235,15 @@ def build_app(config: PaymentsConfig, profile: Profile) -> FastAPI:
             ledger_export = await service.ledger.export()
             scheme_export = await service.interbank.export()
         except Exception as exc:
-            return error(503, "reconciliation_source_unavailable", str(exc),
-                         retry_after_s=profile.retry_after_s)
-        found = find_breaks(service.store.all(), ledger_export, scheme_export,
-                            time.time(), stuck_after_s)
+            return error(
+                503,
+                "reconciliation_source_unavailable",
+                str(exc),
+                retry_after_s=profile.retry_after_s,
+            )
+        found = find_breaks(
+            service.store.all(), ledger_export, scheme_export, time.time(), stuck_after_s
+        )
         return JSONResponse({"breaks": [break_view(b) for b in found]})
 
     @app.get("/admin/export", dependencies=[Depends(require_admin)])

@@ -30,8 +30,12 @@ class CircuitBreaker:
     """Consecutive-failure breaker for one dependency (one event loop, no locking)."""
 
     def __init__(
-        self, dependency: str, failure_threshold: int, open_s: float,
-        clock: Callable[[], float], enabled: bool = True,
+        self,
+        dependency: str,
+        failure_threshold: int,
+        open_s: float,
+        clock: Callable[[], float],
+        enabled: bool = True,
     ) -> None:
         self.dependency = dependency
         self.failure_threshold = max(1, failure_threshold)

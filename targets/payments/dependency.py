@@ -68,8 +68,14 @@ class Dependency:
     """Calls to one service through its proxied URL."""
 
     def __init__(
-        self, name: str, client: httpx.AsyncClient, profile: Profile, *,
-        clock: Callable[[], float], rng: random.Random, admin_token: str,
+        self,
+        name: str,
+        client: httpx.AsyncClient,
+        profile: Profile,
+        *,
+        clock: Callable[[], float],
+        rng: random.Random,
+        admin_token: str,
     ) -> None:
         self.name = name
         self.profile = profile
@@ -77,14 +83,22 @@ class Dependency:
         self._rng = rng
         self._admin_token = admin_token
         self.breaker = CircuitBreaker(
-            name, profile.breaker_failure_threshold, profile.breaker_open_s, clock,
+            name,
+            profile.breaker_failure_threshold,
+            profile.breaker_open_s,
+            clock,
             enabled=profile.breaker_enabled,
         )
         self.bulkhead = Bulkhead(name, profile.bulkhead_max_concurrent, profile.bulkhead_max_wait_s)
 
     async def call(
-        self, method: str, path: str, body: dict[str, Any] | None = None, *,
-        key: KeyForAttempt | None = None, retry_unknown: bool = True,
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        key: KeyForAttempt | None = None,
+        retry_unknown: bool = True,
     ) -> Reply:
         """Send one logical request, retrying as the profile says; see the module docstring."""
         maybe_executed = False
@@ -113,36 +127,48 @@ class Dependency:
             if maybe_executed:
                 raise OutcomeUnknownError(self.name, str(failed)) from None
             raise DependencyUnavailableError(
-                self.name, str(failed), self.profile.retry_after_s) from None
+                self.name, str(failed), self.profile.retry_after_s
+            ) from None
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _backoff(self, state: RetryCallState) -> float:
-        ceiling = min(self.profile.retry_cap_s, self.profile.retry_base_s * 2 ** (
-            state.attempt_number - 1))
+        ceiling = min(
+            self.profile.retry_cap_s, self.profile.retry_base_s * 2 ** (state.attempt_number - 1)
+        )
         wait_s = self._rng.uniform(0, ceiling) if self.profile.retry_jitter else ceiling
         left = remaining_s(None)
         return wait_s if left is None else min(wait_s, left)
 
     async def _attempt(
-        self, method: str, path: str, body: dict[str, Any] | None,
-        key: KeyForAttempt | None, number: int,
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        key: KeyForAttempt | None,
+        number: int,
     ) -> Reply:
         try:
             self.breaker.before_call()
         except CircuitOpenError as refused:
             raise DependencyUnavailableError(
-                self.name, "circuit breaker open", max(1.0, refused.retry_after_s)) from None
+                self.name, "circuit breaker open", max(1.0, refused.retry_after_s)
+            ) from None
         try:
             async with self.bulkhead.slot():
                 return await self._send(method, path, body, key, number)
         except BulkheadFullError:
             self.breaker.record_success()  # not the dependency's fault; frees a half-open probe
             raise DependencyUnavailableError(
-                self.name, "bulkhead full", self.profile.retry_after_s) from None
+                self.name, "bulkhead full", self.profile.retry_after_s
+            ) from None
 
     async def _send(
-        self, method: str, path: str, body: dict[str, Any] | None,
-        key: KeyForAttempt | None, number: int,
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        key: KeyForAttempt | None,
+        number: int,
     ) -> Reply:
         timeout_s = remaining_s(self.profile.request_timeout_s)
         if timeout_s is not None and timeout_s <= 0.005:
@@ -155,7 +181,8 @@ class Dependency:
             headers["X-Admin-Token"] = self._admin_token
         try:
             response = await self._client.request(
-                method, path, json=body, headers=headers, timeout=httpx.Timeout(timeout_s))
+                method, path, json=body, headers=headers, timeout=httpx.Timeout(timeout_s)
+            )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             self.breaker.record_failure()
             raise _AttemptFailedError(f"cannot connect ({type(exc).__name__})", False) from None

@@ -10,7 +10,8 @@ A scheme that answers "unknown" (AG09) after the deadline plus grace has rejecte
 hold is released. A scheme that does not answer at all is NOT taken as a reject: the payment
 stays ACSP (in process, never shown as rejected) and inquiries go on, for up to
 `silent_scheme_limit_s` past the deadline (within the hold's life); turning silence into a
-reject is how a payment ends "rejected, then effective". Every step is resumable from the stored state, so a restart finishes the job.
+reject is how a payment ends "rejected, then effective". Every step is resumable from the
+stored state, so a restart finishes the job.
 This module must not speak HTTP to customers; `app` does.
 """
 
@@ -70,8 +71,14 @@ class PaymentFlow:
     """Drives payments through the lifecycle against the ledger and the scheme."""
 
     def __init__(
-        self, store: PaymentStore, ledger: Ledger, interbank: Interbank, profile: Profile, *,
-        clock: Callable[[], float], timing: FlowTiming = FlowTiming(),
+        self,
+        store: PaymentStore,
+        ledger: Ledger,
+        interbank: Interbank,
+        profile: Profile,
+        *,
+        clock: Callable[[], float],
+        timing: FlowTiming = FlowTiming(),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.store = store
@@ -124,8 +131,12 @@ class PaymentFlow:
                     return await self._refuse_after_hold(p, exc)
                 continue
             except (OutcomeUnknownError, SchemeProtocolError) as exc:
-                log.warning("scheme_answer_lost", payment_id=p.payment_id, msg=str(exc),
-                            action=self.profile.clearing_timeout_action)
+                log.warning(
+                    "scheme_answer_lost",
+                    payment_id=p.payment_id,
+                    msg=str(exc),
+                    action=self.profile.clearing_timeout_action,
+                )
                 continue
             if status.status == "ACSP":
                 return await self._inquire_until_known(p)
@@ -133,9 +144,13 @@ class PaymentFlow:
 
     def _transfer(self, p: Payment, number: int) -> CreditTransfer:
         return CreditTransfer(
-            msg_id=f"{p.payment_id}-{number}", end_to_end_id=p.end_to_end_id,
-            debtor_account=p.debtor_account, creditor=p.creditor_account, amount=p.amount,
-            currency=p.currency, expires_at_s=p.settle_by_s,
+            msg_id=f"{p.payment_id}-{number}",
+            end_to_end_id=p.end_to_end_id,
+            debtor_account=p.debtor_account,
+            creditor=p.creditor_account,
+            amount=p.amount,
+            currency=p.currency,
+            expires_at_s=p.settle_by_s,
         )
 
     async def _refuse_after_hold(self, p: Payment, exc: DependencyUnavailableError) -> Payment:
@@ -194,8 +209,7 @@ class PaymentFlow:
         try:
             if p.status == "ACSC":
                 journal_id = await self.ledger.capture(hold_id, p.payment_id)
-                return self.store.update(
-                    p.payment_id, journal_id=journal_id, hold_state="CAPTURED")
+                return self.store.update(p.payment_id, journal_id=journal_id, hold_state="CAPTURED")
             final = await self.ledger.release(hold_id)
             return self.store.update(p.payment_id, hold_state=final)
         except LedgerRefusalError as refused:

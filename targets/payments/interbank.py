@@ -46,18 +46,25 @@ class Interbank:
 
     async def submit(self, transfer: CreditTransfer) -> SchemeStatus:
         """Send a pacs.008 and wait for the scheme's answer."""
-        reply = await self.clearing.call("POST", "/v1/pacs008", {
-            "msg_id": transfer.msg_id, "end_to_end_id": transfer.end_to_end_id,
-            "debtor_account": transfer.debtor_account, "creditor": transfer.creditor,
-            "amount": transfer.amount, "currency": transfer.currency,
-            "expires_at_s": transfer.expires_at_s,
-        }, retry_unknown=False)
+        reply = await self.clearing.call(
+            "POST",
+            "/v1/pacs008",
+            {
+                "msg_id": transfer.msg_id,
+                "end_to_end_id": transfer.end_to_end_id,
+                "debtor_account": transfer.debtor_account,
+                "creditor": transfer.creditor,
+                "amount": transfer.amount,
+                "currency": transfer.currency,
+                "expires_at_s": transfer.expires_at_s,
+            },
+            retry_unknown=False,
+        )
         return _status(reply.status_code, reply.body)
 
     async def inquire(self, end_to_end_id: str) -> SchemeStatus:
         """pacs.028: what the scheme knows about this end-to-end id now."""
-        reply = await self.clearing.call(
-            "POST", "/v1/pacs028", {"end_to_end_id": end_to_end_id})
+        reply = await self.clearing.call("POST", "/v1/pacs028", {"end_to_end_id": end_to_end_id})
         return _status(reply.status_code, reply.body)
 
     async def export(self) -> dict[str, Any]:

@@ -44,24 +44,35 @@ class Ledger:
     def hold_key(self, idempotency_key: str) -> KeyForAttempt:
         """Same key on every attempt when hardened, a fresh one per attempt when fragile."""
         same = self.core.profile.retry_same_key
-        return lambda n: f"hold-{idempotency_key}" if same or n == 1 else (
-            f"hold-{idempotency_key}-retry{n}")
+        return lambda n: (
+            f"hold-{idempotency_key}" if same or n == 1 else (f"hold-{idempotency_key}-retry{n}")
+        )
 
     async def place_hold(self, request: HoldRequest, idempotency_key: str) -> str:
         """The new hold's id; LedgerRefusalError (e.g. AM04) when the core says no."""
-        reply = await self.core.call("POST", "/v1/holds", {
-            "account_id": request.account_id, "amount": request.amount,
-            "currency": request.currency, "reference": request.reference,
-            "expires_in_s": request.expires_in_s,
-        }, key=self.hold_key(idempotency_key))
+        reply = await self.core.call(
+            "POST",
+            "/v1/holds",
+            {
+                "account_id": request.account_id,
+                "amount": request.amount,
+                "currency": request.currency,
+                "reference": request.reference,
+                "expires_in_s": request.expires_in_s,
+            },
+            key=self.hold_key(idempotency_key),
+        )
         if reply.status_code not in (200, 201):
             raise _refusal(reply.status_code, reply.body)
         return str(reply.body["hold_id"])
 
     async def capture(self, hold_id: str, transfer_id: str) -> str:
         """Book the held amount to the settlement account; the journal id."""
-        reply = await self.core.call("POST", f"/v1/holds/{hold_id}/capture", {
-            "credit_account": SETTLEMENT_ACCOUNT, "transfer_id": transfer_id})
+        reply = await self.core.call(
+            "POST",
+            f"/v1/holds/{hold_id}/capture",
+            {"credit_account": SETTLEMENT_ACCOUNT, "transfer_id": transfer_id},
+        )
         if reply.status_code != 200:
             raise _refusal(reply.status_code, reply.body)
         return str(reply.body["journal_id"])
@@ -83,4 +94,5 @@ class Ledger:
 
 def _refusal(status_code: int, body: dict[str, Any]) -> LedgerRefusalError:
     return LedgerRefusalError(
-        status_code, str(body.get("error", "refused")), body.get("reason_code"))
+        status_code, str(body.get("error", "refused")), body.get("reason_code")
+    )

@@ -51,8 +51,11 @@ def settlements(scheme_export: Mapping[str, Any]) -> Counter[str]:
 
 
 def find_breaks(
-    payments: Iterable[Payment], ledger_export: Mapping[str, Any],
-    scheme_export: Mapping[str, Any], now_s: float, stuck_after_s: float,
+    payments: Iterable[Payment],
+    ledger_export: Mapping[str, Any],
+    scheme_export: Mapping[str, Any],
+    now_s: float,
+    stuck_after_s: float,
 ) -> list[Break]:
     """Every break, in payment order."""
     posted = posted_transfers(ledger_export)
@@ -62,17 +65,31 @@ def find_breaks(
         e2e, pid = p.end_to_end_id, p.payment_id
         at_scheme, in_ledger = settled[e2e], posted[pid]
         if (at_scheme or p.status == "ACSC") and in_ledger <= 0 and is_terminal(p.status):
-            breaks.append(Break("settled_not_posted", pid, e2e,
-                                f"status {p.status}, settled {at_scheme}x at the scheme, "
-                                "no journal in the ledger"))
+            breaks.append(
+                Break(
+                    "settled_not_posted",
+                    pid,
+                    e2e,
+                    f"status {p.status}, settled {at_scheme}x at the scheme, "
+                    "no journal in the ledger",
+                )
+            )
         if in_ledger > 0 and (p.status == "RJCT" or (is_terminal(p.status) and not at_scheme)):
-            breaks.append(Break("posted_but_rejected", pid, e2e,
-                                f"status {p.status} ({p.reason_code}), {in_ledger} journal(s), "
-                                f"settled {at_scheme}x at the scheme"))
+            breaks.append(
+                Break(
+                    "posted_but_rejected",
+                    pid,
+                    e2e,
+                    f"status {p.status} ({p.reason_code}), {in_ledger} journal(s), "
+                    f"settled {at_scheme}x at the scheme",
+                )
+            )
         if at_scheme > 1:
-            breaks.append(Break("duplicate_at_scheme", pid, e2e,
-                                f"settled {at_scheme} times at the scheme"))
+            breaks.append(
+                Break("duplicate_at_scheme", pid, e2e, f"settled {at_scheme} times at the scheme")
+            )
         if not is_terminal(p.status) and now_s - p.created_at_s > stuck_after_s:
-            breaks.append(Break("stuck_pending", pid, e2e,
-                                f"{p.status} for {now_s - p.created_at_s:.1f}s"))
+            breaks.append(
+                Break("stuck_pending", pid, e2e, f"{p.status} for {now_s - p.created_at_s:.1f}s")
+            )
     return breaks

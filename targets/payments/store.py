@@ -114,13 +114,18 @@ class PaymentStore:
         try:
             row = self._db.execute(
                 "SELECT fingerprint, payment_id, status_code, body FROM idempotency_keys "
-                "WHERE key = ?", (key,)).fetchone()
+                "WHERE key = ?",
+                (key,),
+            ).fetchone()
             if row is None:
                 self._db.execute(
                     "INSERT INTO idempotency_keys (key, fingerprint, payment_id, created_at_s) "
-                    "VALUES (?, ?, ?, ?)", (key, fingerprint, payment.payment_id, now))
-                self._insert(dataclasses.replace(
-                    payment, history=(HistoryEntry(payment.status, iso(now)),)))
+                    "VALUES (?, ?, ?, ?)",
+                    (key, fingerprint, payment.payment_id, now),
+                )
+                self._insert(
+                    dataclasses.replace(payment, history=(HistoryEntry(payment.status, iso(now)),))
+                )
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -140,22 +145,26 @@ class PaymentStore:
         self._db.execute(
             "UPDATE idempotency_keys SET status_code = ?, body = ? WHERE key = ? "
             "AND payment_id = ? AND status_code IS NULL",
-            (status_code, json.dumps(body), key, payment_id))
+            (status_code, json.dumps(body), key, payment_id),
+        )
 
     def release_key(self, key: str, payment_id: str) -> None:
         """Forget `key` if it still names `payment_id` (refused before anything happened)."""
         self._db.execute(
-            "DELETE FROM idempotency_keys WHERE key = ? AND payment_id = ?", (key, payment_id))
+            "DELETE FROM idempotency_keys WHERE key = ? AND payment_id = ?", (key, payment_id)
+        )
 
     def unanswered_keys(self) -> list[tuple[str, str]]:
         """(key, payment_id) for keys whose first answer was never stored (crash mid-request)."""
         rows = self._db.execute(
-            "SELECT key, payment_id FROM idempotency_keys WHERE status_code IS NULL").fetchall()
+            "SELECT key, payment_id FROM idempotency_keys WHERE status_code IS NULL"
+        ).fetchall()
         return [(r["key"], r["payment_id"]) for r in rows]
 
     def get(self, payment_id: str) -> Payment | None:
         row = self._db.execute(
-            "SELECT * FROM payments WHERE payment_id = ?", (payment_id,)).fetchone()
+            "SELECT * FROM payments WHERE payment_id = ?", (payment_id,)
+        ).fetchone()
         return None if row is None else _payment(row)
 
     def all(self) -> list[Payment]:
@@ -167,11 +176,15 @@ class PaymentStore:
         rows = self._db.execute(
             "SELECT * FROM payments WHERE status IN ('RCVD', 'ACSP') "
             "OR (status = 'ACSC' AND journal_id IS NULL) "
-            "OR (status = 'RJCT' AND hold_state = 'ACTIVE') ORDER BY created_at_s").fetchall()
+            "OR (status = 'RJCT' AND hold_state = 'ACTIVE') ORDER BY created_at_s"
+        ).fetchall()
         return [_payment(r) for r in rows]
 
     def transition(
-        self, payment_id: str, status: str, reason_code: str | None = None,
+        self,
+        payment_id: str,
+        status: str,
+        reason_code: str | None = None,
         detail: str | None = None,
     ) -> Payment:
         """Move a payment to `status` (lifecycle-checked) and append it to the history."""
@@ -181,7 +194,8 @@ class PaymentStore:
         self._db.execute(
             "UPDATE payments SET status = ?, reason_code = ?, detail = ?, history = ? "
             "WHERE payment_id = ?",
-            (status, reason_code, detail, _history_json(history), payment_id))
+            (status, reason_code, detail, _history_json(history), payment_id),
+        )
         return self._require(payment_id)
 
     def update(self, payment_id: str, **fields: str | int | None) -> Payment:
@@ -190,8 +204,10 @@ class PaymentStore:
         if not fields or not set(fields) <= allowed:
             raise ValueError(f"store.update: fields must be among {sorted(allowed)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        self._db.execute(f"UPDATE payments SET {assignments} WHERE payment_id = ?",
-                         (*fields.values(), payment_id))
+        self._db.execute(
+            f"UPDATE payments SET {assignments} WHERE payment_id = ?",
+            (*fields.values(), payment_id),
+        )
         return self._require(payment_id)
 
     def _require(self, payment_id: str) -> Payment:
@@ -206,10 +222,28 @@ class PaymentStore:
             "creditor_account, amount_cents, currency, scheme, remittance, status, reason_code, "
             "detail, hold_id, hold_state, journal_id, submissions, history, created_at_s, "
             "settle_by_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (p.payment_id, p.idempotency_key, p.end_to_end_id, p.debtor_account,
-             p.creditor_account, p.amount_cents, p.currency, p.scheme, p.remittance, p.status,
-             p.reason_code, p.detail, p.hold_id, p.hold_state, p.journal_id, p.submissions,
-             _history_json(p.history), p.created_at_s, p.settle_by_s))
+            (
+                p.payment_id,
+                p.idempotency_key,
+                p.end_to_end_id,
+                p.debtor_account,
+                p.creditor_account,
+                p.amount_cents,
+                p.currency,
+                p.scheme,
+                p.remittance,
+                p.status,
+                p.reason_code,
+                p.detail,
+                p.hold_id,
+                p.hold_state,
+                p.journal_id,
+                p.submissions,
+                _history_json(p.history),
+                p.created_at_s,
+                p.settle_by_s,
+            ),
+        )
 
 
 def _history_json(history: tuple[HistoryEntry, ...]) -> str:

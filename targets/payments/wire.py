@@ -32,7 +32,7 @@ class PaymentBody(BaseModel):
 
 
 def amount_cents(text: str) -> int | None:
-    """"120.5" -> 12050; None unless a positive amount with at most two decimals."""
+    """ "120.5" -> 12050; None unless a positive amount with at most two decimals."""
     if not AMOUNT.match(text):
         return None
     units, _, decimals = text.partition(".")
@@ -58,7 +58,8 @@ def submit_answer(p: Payment) -> dict[str, Any]:
     """Answer of POST /v1/payments (ACSP while not terminal)."""
     terminal = p.status in ("ACSC", "RJCT")
     return {
-        "payment_id": p.payment_id, "end_to_end_id": p.end_to_end_id,
+        "payment_id": p.payment_id,
+        "end_to_end_id": p.end_to_end_id,
         "status": p.status if terminal else "ACSP",
         "reason_code": p.reason_code if terminal else None,
         "status_url": f"/v1/payments/{p.payment_id}",
@@ -68,9 +69,14 @@ def submit_answer(p: Payment) -> dict[str, Any]:
 def payment_view(p: Payment) -> dict[str, Any]:
     """GET /v1/payments/{id}."""
     return {
-        "payment_id": p.payment_id, "status": p.status, "reason_code": p.reason_code,
-        "detail": p.detail, "amount": p.amount, "currency": p.currency,
-        "debtor_account": p.debtor_account, "creditor_account": p.creditor_account,
+        "payment_id": p.payment_id,
+        "status": p.status,
+        "reason_code": p.reason_code,
+        "detail": p.detail,
+        "amount": p.amount,
+        "currency": p.currency,
+        "debtor_account": p.debtor_account,
+        "creditor_account": p.creditor_account,
         "end_to_end_id": p.end_to_end_id,
         "history": [{"status": h.status, "at": h.at} for h in p.history],
     }
@@ -79,13 +85,22 @@ def payment_view(p: Payment) -> dict[str, Any]:
 def payment_export(p: Payment) -> dict[str, Any]:
     """One row of GET /admin/export."""
     return {
-        **payment_view(p), "idempotency_key": p.idempotency_key, "scheme": p.scheme,
-        "hold_id": p.hold_id, "hold_state": p.hold_state, "journal_id": p.journal_id,
-        "submissions": p.submissions, "created_at_s": p.created_at_s,
+        **payment_view(p),
+        "idempotency_key": p.idempotency_key,
+        "scheme": p.scheme,
+        "hold_id": p.hold_id,
+        "hold_state": p.hold_state,
+        "journal_id": p.journal_id,
+        "submissions": p.submissions,
+        "created_at_s": p.created_at_s,
         "settle_by_s": p.settle_by_s,
     }
 
 
 def break_view(b: Break) -> dict[str, str]:
-    return {"kind": b.kind, "payment_id": b.payment_id, "end_to_end_id": b.end_to_end_id,
-            "detail": b.detail}
+    return {
+        "kind": b.kind,
+        "payment_id": b.payment_id,
+        "end_to_end_id": b.end_to_end_id,
+        "detail": b.detail,
+    }

@@ -41,19 +41,28 @@ def engine() -> Any:
 
 
 def _labelled(client: Any, run_part: str) -> tuple[list[str], list[str]]:
-    containers = [c.name for c in client.containers.list(all=True, filters={"label": LABEL})
-                  if run_part in c.labels.get(LABEL, "")]
-    networks = [n.name for n in client.networks.list(filters={"label": LABEL})
-                if run_part in n.attrs.get("Labels", {}).get(LABEL, "")]
+    containers = [
+        c.name
+        for c in client.containers.list(all=True, filters={"label": LABEL})
+        if run_part in c.labels.get(LABEL, "")
+    ]
+    networks = [
+        n.name
+        for n in client.networks.list(filters={"label": LABEL})
+        if run_part in n.attrs.get("Labels", {}).get(LABEL, "")
+    ]
     return containers, networks
 
 
 def test_container_faults_and_verdict(tmp_path: Path, engine: Any) -> None:
-    """Crash (kill) and freeze (pause) containers under load; the hardened bank passes, nothing remains."""
+    """Crash (kill) and freeze (pause) containers under load: hardened passes, nothing remains."""
     path = write_experiment(
-        tmp_path, "docker-faults",
-        timeline=[{"at": "fault", "action": "freeze", "service": "payments", "duration": "1s"},
-                  {"at": "fault+1s", "action": "crash", "service": "core-dc-a", "duration": "1s"}],
+        tmp_path,
+        "docker-faults",
+        timeline=[
+            {"at": "fault", "action": "freeze", "service": "payments", "duration": "1s"},
+            {"at": "fault+1s", "action": "crash", "service": "core-dc-a", "duration": "1s"},
+        ],
         recovery={"journeys": ["balance"], "max_time_to_recover_s": 6, "window_s": 2},
     )
     options = RunOptions("hardened", runtime="docker", out_dir=tmp_path)
@@ -61,8 +70,11 @@ def test_container_faults_and_verdict(tmp_path: Path, engine: Any) -> None:
     outcome = analyse_run(run_dir)
     result = json.loads((run_dir / "result.json").read_text())
     assert [(e["step"], e["kind"], e["outcome"]) for e in result["timeline"]] == [
-        ("inject", "freeze", "ok"), ("heal", "freeze", "ok"),
-        ("inject", "crash", "ok"), ("heal", "crash", "ok")]
+        ("inject", "freeze", "ok"),
+        ("heal", "freeze", "ok"),
+        ("inject", "crash", "ok"),
+        ("heal", "crash", "ok"),
+    ]
     assert outcome.matched, outcome.reason
     assert result["runtime"] == "docker"
     assert _labelled(engine, "docker-faults") == ([], [])
@@ -70,8 +82,19 @@ def test_container_faults_and_verdict(tmp_path: Path, engine: Any) -> None:
 
 def test_real_experiment_gives_the_same_verdicts_as_local(tmp_path: Path, engine: Any) -> None:
     """The Bancolombia migration, unchanged, run in containers: hardened passes, fragile fails."""
-    cmd = [sys.executable, "-m", "harness", "run", str(REPO / "experiments/bancolombia-migration.yaml"),
-           "--runtime", "docker", "--time-scale", "0.1", "--out", str(tmp_path)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "harness",
+        "run",
+        str(REPO / "experiments/bancolombia-migration.yaml"),
+        "--runtime",
+        "docker",
+        "--time-scale",
+        "0.1",
+        "--out",
+        str(tmp_path),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stderr.count("✔") == 2, done.stderr[-3000:]
@@ -87,12 +110,28 @@ def _wait(what: str, condition: Callable[[], bool], timeout_s: float = 120) -> N
 
 
 def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, engine: Any) -> None:
-    """SIGKILL the harness mid-run: its containers and network stay; `harness doctor` removes them."""
+    """SIGKILL the harness mid-run: containers and network stay; `harness doctor` removes them."""
     name = "docker-sigkill"
-    path = write_experiment(tmp_path, name, phases={"baseline": "60s", "fault": "2s", "recovery": "2s"})
-    run = subprocess.Popen([sys.executable, "-m", "harness", "run", str(path), "--runtime", "docker",
-                            "--out", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    path = write_experiment(
+        tmp_path, name, phases={"baseline": "60s", "fault": "2s", "recovery": "2s"}
+    )
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "run",
+            str(path),
+            "--runtime",
+            "docker",
+            "--out",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
+
         def running() -> bool:
             runs = list((tmp_path / "runs").glob(f"*-{name}-*/run.json"))
             return bool(runs) and json.loads(runs[0].read_text()).get("status") == "running"
@@ -102,8 +141,13 @@ def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, eng
         run.wait(timeout=10)
         containers, networks = _labelled(engine, name)
         assert len(containers) == 6 and len(networks) == 1, (containers, networks)
-        doctor = subprocess.run([sys.executable, "-m", "harness", "doctor"], capture_output=True,
-                                text=True, timeout=120, check=False)
+        doctor = subprocess.run(
+            [sys.executable, "-m", "harness", "doctor"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert doctor.returncode == 0, doctor.stdout + doctor.stderr
         assert _labelled(engine, name) == ([], [])
         assert "removed network" in doctor.stdout

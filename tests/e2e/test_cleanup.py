@@ -21,8 +21,13 @@ from tests.e2e.tiny import write_experiment
 
 pytestmark = pytest.mark.e2e
 
-TOXIC = {"at": "fault", "action": "toxic", "link": "payments-core", "duration": "2s",
-         "toxic": {"type": "latency", "attributes": {"latency": 50}}}
+TOXIC = {
+    "at": "fault",
+    "action": "toxic",
+    "link": "payments-core",
+    "duration": "2s",
+    "toxic": {"type": "latency", "attributes": {"latency": 50}},
+}
 
 
 def _wait(what: str, condition: Callable[[], bool], timeout_s: float = 60) -> None:
@@ -35,8 +40,9 @@ def _wait(what: str, condition: Callable[[], bool], timeout_s: float = 60) -> No
 
 
 def _harness(*args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "harness", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "harness", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
 
 
 def _ours(name: str) -> list[int]:
@@ -67,8 +73,9 @@ def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
     name = f"cleanup-{moment}-{sig.name.lower()}"
     path = write_experiment(tmp_path, name, timeline=[TOXIC])
     control = ProxyControl(external_proxy.api)
-    run = _harness("run", str(path), "--out", str(tmp_path),
-                   "--toxiproxy-url", external_proxy.api.url)
+    run = _harness(
+        "run", str(path), "--out", str(tmp_path), "--toxiproxy-url", external_proxy.api.url
+    )
     try:
         if moment == "startup":
             _wait("the proxies", lambda: len(control.list()) > 0)
@@ -94,9 +101,12 @@ def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
 def test_doctor_removes_what_a_sigkilled_run_left(tmp_path: Path) -> None:
     """SIGKILL the harness mid-run: its bank survives it; `harness doctor` removes all of it."""
     name = "cleanup-sigkill"
-    path = write_experiment(tmp_path, name, phases={"baseline": "30s", "fault": "2s", "recovery": "2s"})
+    path = write_experiment(
+        tmp_path, name, phases={"baseline": "30s", "fault": "2s", "recovery": "2s"}
+    )
     run = _harness("run", str(path), "--out", str(tmp_path))
     try:
+
         def running() -> bool:
             runs = list((tmp_path / "runs").glob(f"*-{name}-*/run.json"))
             return bool(runs) and json.loads(runs[0].read_text()).get("status") == "running"

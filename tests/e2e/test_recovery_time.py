@@ -18,7 +18,8 @@ pytestmark = pytest.mark.e2e
 def test_time_to_recover_matches_a_known_outage(tmp_path: Path) -> None:
     """edge-mobile down from the fault start for 5 s, the fault phase lasting 2 s: TTR = 3 ± 1 s."""
     path = write_experiment(
-        tmp_path, "known-outage",
+        tmp_path,
+        "known-outage",
         timeline=[{"at": "fault", "action": "link_down", "link": "edge-mobile", "duration": "5s"}],
         recovery={"journeys": ["balance"], "max_time_to_recover_s": 6, "window_s": 2},
     )

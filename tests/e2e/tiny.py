@@ -9,11 +9,21 @@ import yaml
 
 BASE: dict[str, Any] = {
     "title": "A link goes down for a known time",
-    "incident": {"org": "Test", "date": "2026-01-01", "summary": "A synthetic outage.",
-                 "sources": ["https://example.org/test"]},
+    "incident": {
+        "org": "Test",
+        "date": "2026-01-01",
+        "summary": "A synthetic outage.",
+        "sources": ["https://example.org/test"],
+    },
     "profiles": {"hardened": {"verdict": "pass"}},
-    "load": {"users": 8, "rate_per_s": 20, "mix": {"balance": 1}, "think_time_s": [0, 0],
-             "client_timeout_s": 2, "customers": 10},
+    "load": {
+        "users": 8,
+        "rate_per_s": 20,
+        "mix": {"balance": 1},
+        "think_time_s": [0, 0],
+        "client_timeout_s": 2,
+        "customers": 10,
+    },
     "phases": {"baseline": "3s", "fault": "2s", "recovery": "8s"},
     "slo": {"balance": {"baseline": {"availability_pct": 95}}},
     "invariants": ["money_conserved", "no_negative_balances"],

@@ -125,7 +125,7 @@ class ServerThread:
 
 def _uvloop_policy_loop() -> asyncio.AbstractEventLoop | None:
     try:
-        import uvloop  # noqa: PLC0415
+        import uvloop
     except ImportError:
         return None
     return uvloop.new_event_loop()

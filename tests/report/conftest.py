@@ -32,21 +32,45 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Reports:
     root = tmp_path_factory.mktemp("reports")
     runs = root / "runs"
     build_run(runs, RunSpec(FRAGILE_OLD, started_offset_s=-7200))
-    hardened = build_run(runs, RunSpec(HARDENED, profile="hardened",
-                                       balance_fails_in_fault=False, started_offset_s=-3600))
-    fragile = build_run(runs, RunSpec(FRAGILE_NEW, title=HOSTILE, lose_a_transfer=True,
-                                      failed_heal=True))
+    hardened = build_run(
+        runs,
+        RunSpec(HARDENED, profile="hardened", balance_fails_in_fault=False, started_offset_s=-3600),
+    )
+    fragile = build_run(
+        runs, RunSpec(FRAGILE_NEW, title=HOSTILE, lose_a_transfer=True, failed_heal=True)
+    )
     entries = [
-        {"experiment": o.experiment, "profile": o.profile, "expected": o.expected,
-         "actual": o.actual, "matched": o.matched, "reason": o.reason, "run_dir": str(o.run_dir)}
+        {
+            "experiment": o.experiment,
+            "profile": o.profile,
+            "expected": o.expected,
+            "actual": o.actual,
+            "matched": o.matched,
+            "reason": o.reason,
+            "run_dir": str(o.run_dir),
+        }
         for o in (hardened, fragile)
     ]
-    entries.append({"experiment": "payments-retry-storm", "profile": "hardened",
-                    "expected": "pass", "actual": "fail", "matched": False,
-                    "reason": f"expected pass | got fail\n{HOSTILE}", "run_dir": None})
-    suite = {"started_at": "2027-01-01T02:00:00+00:00", "ended_at": "2027-01-01T02:05:00+00:00",
-             "time_scale": 0.1, "seed": None, "runtime": "local", "all_matched": False,
-             "entries": entries}
+    entries.append(
+        {
+            "experiment": "payments-retry-storm",
+            "profile": "hardened",
+            "expected": "pass",
+            "actual": "fail",
+            "matched": False,
+            "reason": f"expected pass | got fail\n{HOSTILE}",
+            "run_dir": None,
+        }
+    )
+    suite = {
+        "started_at": "2027-01-01T02:00:00+00:00",
+        "ended_at": "2027-01-01T02:05:00+00:00",
+        "time_scale": 0.1,
+        "seed": None,
+        "runtime": "local",
+        "all_matched": False,
+        "entries": entries,
+    }
     (root / "suite.json").write_text(json.dumps(suite))
     with (root / "history.jsonl").open("w") as history:
         for day in range(1, 4):

@@ -93,12 +93,31 @@ def _samples(spec: RunSpec, t0: float) -> list[Sample]:
             latency = 40.0 + 7.0 * (k % 5) + (400.0 if fault[0] <= second < fault[1] else 0.0)
             if k % 4 == 3:
                 continue
-            samples.append(Sample(t, "balance", 503 if broken else 200, latency,
-                                  "failed" if broken else "ok", "CUST-0001"))
+            samples.append(
+                Sample(
+                    t,
+                    "balance",
+                    503 if broken else 200,
+                    latency,
+                    "failed" if broken else "ok",
+                    "CUST-0001",
+                )
+            )
         tid = f"T{second:04d}"
-        samples.append(Sample(t0 + second + 0.5, "transfer", 201, 120.0, "ok", "CUST-0001",
-                              transfer_id=tid, idempotency_key=f"K-{tid}",
-                              payment_status="ACSC", amount=fmt(100)))
+        samples.append(
+            Sample(
+                t0 + second + 0.5,
+                "transfer",
+                201,
+                120.0,
+                "ok",
+                "CUST-0001",
+                transfer_id=tid,
+                idempotency_key=f"K-{tid}",
+                payment_status="ACSC",
+                amount=fmt(100),
+            )
+        )
     return samples
 
 
@@ -114,20 +133,35 @@ def _exports(folder: Path, spec: RunSpec, total_s: int) -> None:
         (folder / f"core-{dc}.json").write_text(json.dumps(export))
     (folder / "payments.json").write_text(json.dumps(payments))
     (folder / "clearing.json").write_text(json.dumps(clearing))
-    (folder / "mobile-api.json").write_text(json.dumps({"status_history": [
-        {"at_s": T0 + spec.baseline_s + 3.0, "kind": "incident_opened"}]}))
+    (folder / "mobile-api.json").write_text(
+        json.dumps(
+            {"status_history": [{"at_s": T0 + spec.baseline_s + 3.0, "kind": "incident_opened"}]}
+        )
+    )
     (folder / "placement.json").write_text(json.dumps({"active_dc": active}))
 
 
 def _timeline(spec: RunSpec, t0: float) -> list[dict[str, object]]:
     inject, heal = float(spec.baseline_s) + 0.004, float(spec.baseline_s + spec.fault_s) + 0.002
     return [
-        {"offset_s": inject, "t_s": t0 + inject, "step": "inject", "kind": "crash",
-         "description": "crash core-dc-a (kill -9)", "outcome": "ok", "error": ""},
-        {"offset_s": heal, "t_s": t0 + heal, "step": "heal", "kind": "crash",
-         "description": "crash core-dc-a (kill -9)",
-         "outcome": "failed" if spec.failed_heal else "ok",
-         "error": f"restart timed out {HOSTILE}" if spec.failed_heal else ""},
+        {
+            "offset_s": inject,
+            "t_s": t0 + inject,
+            "step": "inject",
+            "kind": "crash",
+            "description": "crash core-dc-a (kill -9)",
+            "outcome": "ok",
+            "error": "",
+        },
+        {
+            "offset_s": heal,
+            "t_s": t0 + heal,
+            "step": "heal",
+            "kind": "crash",
+            "description": "crash core-dc-a (kill -9)",
+            "outcome": "failed" if spec.failed_heal else "ok",
+            "error": f"restart timed out {HOSTILE}" if spec.failed_heal else "",
+        },
     ]
 
 
@@ -137,26 +171,61 @@ def build_run(runs_dir: Path, spec: RunSpec) -> RunOutcome:
     folder.mkdir(parents=True)
     t0 = T0 + spec.started_offset_s
     total = spec.baseline_s + spec.fault_s + spec.recovery_s
-    yaml = EXPERIMENT.format(name=spec.name, title=json.dumps(spec.title), rate=spec.rate_per_s,
-                             baseline=spec.baseline_s, fault=spec.fault_s,
-                             recovery=spec.recovery_s)
+    yaml = EXPERIMENT.format(
+        name=spec.name,
+        title=json.dumps(spec.title),
+        rate=spec.rate_per_s,
+        baseline=spec.baseline_s,
+        fault=spec.fault_s,
+        recovery=spec.recovery_s,
+    )
     (folder / f"{spec.name}.yaml").write_text(yaml)
     started = datetime.fromtimestamp(t0 - 2.0, UTC).isoformat()
     ended = datetime.fromtimestamp(t0 + total + 3.0, UTC).isoformat()
-    phases = [{"name": "baseline", "start_s": 0.0, "end_s": float(spec.baseline_s)},
-              {"name": "fault", "start_s": float(spec.baseline_s),
-               "end_s": float(spec.baseline_s + spec.fault_s)},
-              {"name": "recovery", "start_s": float(spec.baseline_s + spec.fault_s),
-               "end_s": float(total)}]
+    phases = [
+        {"name": "baseline", "start_s": 0.0, "end_s": float(spec.baseline_s)},
+        {
+            "name": "fault",
+            "start_s": float(spec.baseline_s),
+            "end_s": float(spec.baseline_s + spec.fault_s),
+        },
+        {
+            "name": "recovery",
+            "start_s": float(spec.baseline_s + spec.fault_s),
+            "end_s": float(total),
+        },
+    ]
     run = {
-        "run_id": spec.run_id, "experiment": spec.name, "source": f"experiments/{spec.name}.yaml",
-        "profile": spec.profile, "seed": 7, "time_scale": 1.0, "runtime": "local",
-        "harness_version": "0.1.0", "status": "completed", "overrides": ["balance_cache=off"],
-        "started_at": started, "ended_at": ended, "t0": t0, "active_dc": "dc-a",
-        "schedule": {"total_s": float(total), "phases": phases, "actions": [
-            {"index": 0, "offset_s": float(spec.baseline_s), "duration_s": float(spec.fault_s),
-             "kind": "crash", "description": "crash core-dc-a (kill -9)"}]},
-        "abort_reason": None, "unhealed": [], "timeline": _timeline(spec, t0),
+        "run_id": spec.run_id,
+        "experiment": spec.name,
+        "source": f"experiments/{spec.name}.yaml",
+        "profile": spec.profile,
+        "seed": 7,
+        "time_scale": 1.0,
+        "runtime": "local",
+        "harness_version": "0.1.0",
+        "status": "completed",
+        "overrides": ["balance_cache=off"],
+        "started_at": started,
+        "ended_at": ended,
+        "t0": t0,
+        "active_dc": "dc-a",
+        "schedule": {
+            "total_s": float(total),
+            "phases": phases,
+            "actions": [
+                {
+                    "index": 0,
+                    "offset_s": float(spec.baseline_s),
+                    "duration_s": float(spec.fault_s),
+                    "kind": "crash",
+                    "description": "crash core-dc-a (kill -9)",
+                }
+            ],
+        },
+        "abort_reason": None,
+        "unhealed": [],
+        "timeline": _timeline(spec, t0),
         "notes": [f"note with markup {HOSTILE}"],
     }
     (folder / "run.json").write_text(json.dumps(run))

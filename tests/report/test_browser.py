@@ -44,8 +44,9 @@ def _rendered_svgs(browser: Chromium) -> list[dict[str, object]]:
     return list(json.loads(browser.evaluate(SVG_BOXES)))
 
 
-def test_run_report_renders_every_chart_without_errors(browser: Chromium, reports: Reports,
-                                                       tmp_path: Path) -> None:
+def test_run_report_renders_every_chart_without_errors(
+    browser: Chromium, reports: Reports, tmp_path: Path
+) -> None:
     """All charts have a visible box and drawn marks; the console stays clean."""
     browser.open(reports.run(FRAGILE_NEW) / "report.html")
     charts = [s for s in _rendered_svgs(browser) if s["cls"] == "chart"]
@@ -59,8 +60,9 @@ def test_run_report_renders_every_chart_without_errors(browser: Chromium, report
     _keep(shot)
 
 
-def test_index_renders_sparklines_and_trend_without_errors(browser: Chromium, reports: Reports,
-                                                           tmp_path: Path) -> None:
+def test_index_renders_sparklines_and_trend_without_errors(
+    browser: Chromium, reports: Reports, tmp_path: Path
+) -> None:
     """Sparklines and the history bars have boxes; the console stays clean."""
     index, _summary = write_suite_reports(reports.root)
     browser.open(index)

@@ -13,15 +13,19 @@ BANDS = [Band("baseline", 0, 5), Band("fault", 5, 10), Band("recovery", 10, 20)]
 
 
 def _series() -> object:
-    samples = [Sample(T0 + s + 0.25 * k, "balance", 200, 20.0 + s, "ok")
-               for s in range(20) for k in range(4)]
+    samples = [
+        Sample(T0 + s + 0.25 * k, "balance", 200, 20.0 + s, "ok")
+        for s in range(20)
+        for k in range(4)
+    ]
     return chart_series(samples, "balance", T0, T0 + 20)
 
 
 def test_journey_chart_is_a_bare_labelled_svg_element() -> None:
     """No XML prolog or fixed size; role img naming the journey; phases and marks drawn."""
-    svg = journey_chart(_series(), BANDS, [Marker("A1", 5.0), Marker("A2", 10.0, failed=True)],
-                        "c0")  # type: ignore[arg-type]
+    svg = journey_chart(
+        _series(), BANDS, [Marker("A1", 5.0), Marker("A2", 10.0, failed=True)], "c0"
+    )  # type: ignore[arg-type]
     assert svg.startswith('<svg class="chart" role="img" aria-label="balance: request rate')
     assert "<?xml" not in svg and "<!DOCTYPE" not in svg
     assert not re.search(r'<svg[^>]*\swidth="', svg)

@@ -31,11 +31,12 @@ def test_analysis_writes_the_report_and_the_function_returns_its_path(reports: R
 def test_verdict_banner_says_expected_actual_and_why(reports: Reports) -> None:
     """The banner states the match, both verdicts, the reason and the first failing checks."""
     page = _page(reports, FRAGILE_NEW)
-    banner = page[page.index('id="verdict"'):page.index('id="incident"')]
+    banner = page[page.index('id="verdict"') : page.index('id="incident"')]
     assert "As expected" in banner and "FAIL" in banner
     assert "fail as expected because of slo:balance:fault:availability" in banner
-    assert ("slo:balance:fault:availability</code>: balance during fault: availability 0.00 %"
-            in banner)
+    assert (
+        "slo:balance:fault:availability</code>: balance during fault: availability 0.00 %" in banner
+    )
     assert "invariant:acknowledged_durable" in banner
 
 
@@ -61,7 +62,7 @@ def test_untrusted_strings_are_escaped(reports: Reports) -> None:
 def test_timeline_has_exact_offsets_wall_times_and_failed_steps(reports: Reports) -> None:
     """Each step with its offset to the millisecond, UTC wall time, and the failed heal flagged."""
     page = _page(reports, FRAGILE_NEW)
-    section = page[page.index('id="timeline"'):page.index('id="charts"')]
+    section = page[page.index('id="timeline"') : page.index('id="charts"')]
     assert "t+5.004 s" in section and "t+15.002 s" in section
     assert re.search(r"\d\d:\d\d:\d\d\.\d{3} UTC", section)
     assert section.count('class="failed-step"') == 1
@@ -79,7 +80,7 @@ def test_one_chart_per_journey_plus_all_journeys(reports: Reports) -> None:
 def test_phase_table_carries_slo_badges(reports: Reports) -> None:
     """The balance fault availability cell shows a fail badge with its target."""
     page = _page(reports, FRAGILE_NEW)
-    section = page[page.index('id="phases"'):page.index('id="invariants"')]
+    section = page[page.index('id="phases"') : page.index('id="invariants"')]
     fault_row = re.search(r"<tr><td>fault</td>.*?</tr>", section, re.DOTALL)
     assert fault_row is not None
     assert "✘ fail" in fault_row.group(0) and "≥ 95.0" in fault_row.group(0)
@@ -89,7 +90,7 @@ def test_phase_table_carries_slo_badges(reports: Reports) -> None:
 def test_invariant_violations_show_the_offending_transfers(reports: Reports) -> None:
     """Recomputed details name the lost transfers, their count and the money involved."""
     page = _page(reports, FRAGILE_NEW)
-    section = page[page.index('id="invariants"'):page.index('id="profiles"')]
+    section = page[page.index('id="invariants"') : page.index('id="profiles"')]
     assert "Violations in detail" in section
     assert "T0007, T0008" in section
     assert "lost acknowledged transfer" in section and "2.00" in section
@@ -98,7 +99,7 @@ def test_invariant_violations_show_the_offending_transfers(reports: Reports) -> 
 def test_hardened_and_fragile_side_by_side(reports: Reports) -> None:
     """The fragile report links the latest hardened run and shows both verdicts."""
     page = _page(reports, FRAGILE_NEW)
-    section = page[page.index('id="profiles"'):page.index('id="previous"')]
+    section = page[page.index('id="profiles"') : page.index('id="previous"')]
     assert f'href="../{HARDENED}/report.html"' in section
     assert "fail (fail)" in section and "pass (pass)" in section
 
@@ -106,7 +107,7 @@ def test_hardened_and_fragile_side_by_side(reports: Reports) -> None:
 def test_previous_run_comparison_with_directions(reports: Reports) -> None:
     """Against the older fragile run: linked, with better/worse judgements."""
     page = _page(reports, FRAGILE_NEW)
-    section = page[page.index('id="previous"'):page.index('id="appendix"')]
+    section = page[page.index('id="previous"') : page.index('id="appendix"')]
     assert f'href="../{FRAGILE_OLD}/report.html"' in section
     assert "▲ worse" in section
     assert "Invariants violated" in section
@@ -121,7 +122,7 @@ def test_appendix_links_resolve_to_files_in_the_run_folder(reports: Reports) -> 
     """Every relative link in the appendix points at an existing file; the YAML is inlined."""
     folder = reports.run(FRAGILE_NEW)
     page = _page(reports, FRAGILE_NEW)
-    section = page[page.index('id="appendix"'):]
+    section = page[page.index('id="appendix"') :]
     links = re.findall(r'href="([^"#:]+)"', section)
     assert {"result.json", "junit.xml", "logs/core-dc-a.log", "exports/payments.json"} <= set(links)
     assert all((folder / html.unescape(link)).is_file() for link in links)
@@ -137,8 +138,10 @@ def test_missing_result_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_ten_minute_run_report_stays_under_five_megabytes(tmp_path: Path) -> None:
     """600 s at ~50 requests/s: the report is well under 5 MB and renders in bounded time."""
-    outcome = build_run(tmp_path / "runs", RunSpec("long-run", baseline_s=120, fault_s=180,
-                                                   recovery_s=300, rate_per_s=66))
+    outcome = build_run(
+        tmp_path / "runs",
+        RunSpec("long-run", baseline_s=120, fault_s=180, recovery_s=300, rate_per_s=66),
+    )
     lines = (outcome.run_dir / "load.jsonl").read_text().count("\n")
     assert 25_000 <= lines <= 35_000
     started = time.monotonic()

@@ -20,7 +20,7 @@ from tests.report.runs import HOSTILE
 def test_index_has_one_row_per_entry_with_verdicts_in_words(reports: Reports) -> None:
     """Each experiment x profile row shows expected, actual and the outcome as text."""
     page = write_index(reports.root).read_text(encoding="utf-8")
-    body = page[page.index('id="runs"'):page.index('id="history"')]
+    body = page[page.index('id="runs"') : page.index('id="history"')]
     assert body.count("<tr class=") == 3
     assert body.count("✘ MISMATCH") == 1 and body.count("✔ as expected") == 2
     assert "1 not as expected" in page
@@ -82,13 +82,17 @@ def test_write_suite_reports_returns_index_and_summary(reports: Reports) -> None
 
 def test_kpi_deltas_judge_direction_per_measure() -> None:
     """Lower recovery time is better, lower availability is worse, equal is same."""
-    this = {"kpis": {"worst_recovery_s": 4.0, "worst_availability_pct": 50.0,
-                     "unserved_requests": 3}}
-    other = {"kpis": {"worst_recovery_s": 8.0, "worst_availability_pct": 90.0,
-                      "unserved_requests": 3}}
+    this = {
+        "kpis": {"worst_recovery_s": 4.0, "worst_availability_pct": 50.0, "unserved_requests": 3}
+    }
+    other = {
+        "kpis": {"worst_recovery_s": 8.0, "worst_availability_pct": 90.0, "unserved_requests": 3}
+    }
     rows = {d.label: d for d in kpi_deltas(this, other)}
-    assert (rows["Time to recover (worst)"].arrow, rows["Time to recover (worst)"].judgement) \
-        == ("▼", "better")
+    assert (rows["Time to recover (worst)"].arrow, rows["Time to recover (worst)"].judgement) == (
+        "▼",
+        "better",
+    )
     assert rows["Worst availability"].judgement == "worse"
     assert rows["Unserved demand"].judgement == "same"
     assert rows["Time to detect"].judgement == "n/a"
@@ -96,9 +100,20 @@ def test_kpi_deltas_judge_direction_per_measure() -> None:
 
 def test_kpi_cards_flag_unrecovered_journeys_and_violations() -> None:
     """A journey that never recovered and a violated invariant make their cards bad."""
-    cards = {c.label: c for c in kpi_cards({"kpis": {
-        "time_to_recover_s": {"balance": None, "login": 2.0}, "worst_recovery_s": 2.0,
-        "invariants_failed": ["exactly_once"], "invariants_passed": [], "requests": 10}})}
+    cards = {
+        c.label: c
+        for c in kpi_cards(
+            {
+                "kpis": {
+                    "time_to_recover_s": {"balance": None, "login": 2.0},
+                    "worst_recovery_s": 2.0,
+                    "invariants_failed": ["exactly_once"],
+                    "invariants_passed": [],
+                    "requests": 10,
+                }
+            }
+        )
+    }
     assert cards["Time to recover (worst)"].value == "not recovered"
     assert cards["Time to recover (worst)"].tone == "bad"
     assert cards["Money invariants"].value == "1 violated"

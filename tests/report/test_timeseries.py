@@ -11,8 +11,9 @@ from harness.report.timeseries import bucket_seconds, chart_series, journeys_of
 T0 = 1_000.0
 
 
-def _sample(t: float, outcome: str = "ok", latency_ms: float = 10.0,
-            journey: str = "balance") -> Sample:
+def _sample(
+    t: float, outcome: str = "ok", latency_ms: float = 10.0, journey: str = "balance"
+) -> Sample:
     return Sample(t, journey, 200 if outcome == "ok" else 503, latency_ms, outcome)  # type: ignore[arg-type]
 
 
@@ -26,8 +27,11 @@ def test_bucket_seconds_keeps_series_within_max_points() -> None:
 
 def test_per_second_points_match_the_metrics_series() -> None:
     """Without downsampling every point is exactly the metrics' second."""
-    samples = [_sample(T0 + s + 0.1 * k, "failed" if s == 2 and k < 2 else "ok", 10.0 + k)
-               for s in range(5) for k in range(4)]
+    samples = [
+        _sample(T0 + s + 0.1 * k, "failed" if s == 2 and k < 2 else "ok", 10.0 + k)
+        for s in range(5)
+        for k in range(4)
+    ]
     series = chart_series(samples, "balance", T0, T0 + 5)
     reference = per_second_series(samples, "balance", T0, T0 + 5)
     assert series.offset_s == (0.0, 1.0, 2.0, 3.0, 4.0)
@@ -38,8 +42,11 @@ def test_per_second_points_match_the_metrics_series() -> None:
 
 def test_downsampling_pools_errors_and_keeps_the_worst_latency() -> None:
     """Merged buckets average the rate, pool the error ratio and keep the worst second's p99."""
-    samples = [_sample(T0 + 0.5, "ok", 10.0), _sample(T0 + 0.6, "ok", 10.0),
-               _sample(T0 + 1.5, "failed", 900.0)]
+    samples = [
+        _sample(T0 + 0.5, "ok", 10.0),
+        _sample(T0 + 0.6, "ok", 10.0),
+        _sample(T0 + 1.5, "failed", 900.0),
+    ]
     series = chart_series(samples, "balance", T0, T0 + 2, max_points=1)
     assert series.bucket_s == 2
     assert series.request_rate_rps == (1.5,)
@@ -56,6 +63,9 @@ def test_empty_seconds_have_no_error_rate_or_latency() -> None:
 
 def test_journeys_of_is_sorted_and_unique() -> None:
     """Journeys appear once, in a stable order."""
-    samples = [_sample(T0, journey="transfer"), _sample(T0, journey="balance"),
-               _sample(T0, journey="transfer")]
+    samples = [
+        _sample(T0, journey="transfer"),
+        _sample(T0, journey="balance"),
+        _sample(T0, journey="transfer"),
+    ]
     assert journeys_of(samples) == ["balance", "transfer"]

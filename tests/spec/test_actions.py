@@ -14,8 +14,11 @@ from harness.spec.actions import ToxicAction, ToxicType
 ADAPTER: TypeAdapter[Any] = TypeAdapter(Action)
 
 EXAMPLES: dict[str, dict[str, Any]] = {
-    "toxic": {"link": "payments-core", "duration": "10s",
-              "toxic": {"type": "latency", "attributes": {"latency": 3000}, "toxicity": 0.5}},
+    "toxic": {
+        "link": "payments-core",
+        "duration": "10s",
+        "toxic": {"type": "latency", "attributes": {"latency": 3000}, "toxicity": 0.5},
+    },
     "toxic_remove": {"link": "payments-core", "name": "latency_downstream"},
     "link_down": {"link": "core-replication", "duration": "5s"},
     "link_up": {"link": "core-replication"},
@@ -47,17 +50,25 @@ def test_each_kind_parses_to_its_model(kind: str) -> None:
 @pytest.mark.parametrize(
     ("kind", "params", "reason"),
     [
-        ("toxic", {"link": "payments-core", "toxic": {"type": "noop", "attributes": {"x": 1}}},
-         "a noop toxic takes no attributes"),
-        ("toxic", {"link": "payments-core", "toxic": {"type": "bandwidth",
-                                                      "attributes": {"latency": 1}}},
-         "unknown attribute of a bandwidth toxic 'latency'"),
+        (
+            "toxic",
+            {"link": "payments-core", "toxic": {"type": "noop", "attributes": {"x": 1}}},
+            "a noop toxic takes no attributes",
+        ),
+        (
+            "toxic",
+            {"link": "payments-core", "toxic": {"type": "bandwidth", "attributes": {"latency": 1}}},
+            "unknown attribute of a bandwidth toxic 'latency'",
+        ),
         ("flag", {"service": "payments", "flags": {}}, "set at least one of"),
         ("clearing", {}, "set at least one of processing_ms, reject_rate"),
         ("crash", {"service": "core-dc-a", "duration": "0s"}, "greater than zero"),
         ("restart", {"service": "core-dc-a", "duration": "5s"}, "unknown key 'duration'"),
-        ("migrate", {"to": "dc-b", "fault_during": {"action": "crash", "service": "payments"}},
-         "does not match any of the expected tags: 'toxic', 'link_down'"),
+        (
+            "migrate",
+            {"to": "dc-b", "fault_during": {"action": "crash", "service": "payments"}},
+            "does not match any of the expected tags: 'toxic', 'link_down'",
+        ),
         ("revoke_sessions", {"force_password_change": "yes"}, "valid boolean"),
     ],
 )

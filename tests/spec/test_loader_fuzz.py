@@ -24,8 +24,14 @@ FUZZ = settings(
 )
 
 ODD_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(allow_nan=True),
-    st.text(max_size=30), st.just([]), st.just({}), st.lists(st.text(max_size=5), max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.just([]),
+    st.just({}),
+    st.lists(st.text(max_size=5), max_size=3),
     st.sampled_from(["20s", "fault+5s", "0s", "-1s", "balance", "dc-b", "1e309", "~", "null"]),
 )
 

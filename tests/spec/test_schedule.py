@@ -20,7 +20,9 @@ def test_sample_schedule_at_a_tenth(write_experiment: WriteExperiment, valid_yam
     """At scale 0.1 phases shrink tenfold and actions land at their scaled marks."""
     schedule = _experiment(write_experiment, valid_yaml).schedule(0.1)
     assert [(w.name, w.start_s, w.end_s) for w in schedule.phases] == [
-        ("baseline", 0.0, 2.0), ("fault", 2.0, 8.0), ("recovery", 8.0, 11.0)
+        ("baseline", 0.0, 2.0),
+        ("fault", 2.0, 8.0),
+        ("recovery", 8.0, 11.0),
     ]
     assert schedule.total_s == pytest.approx(11.0)
     got = [(s.action.action, s.offset_s, s.duration_s) for s in schedule.actions]
@@ -54,9 +56,7 @@ def test_unknown_phase_lookup_lists_phases(
 
 
 lengths = st.tuples(*[st.floats(0.1, 3600, allow_nan=False)] * 3)
-marks = st.builds(
-    Mark, st.sampled_from([None, "baseline", "fault", "recovery"]), st.floats(0, 100)
-)
+marks = st.builds(Mark, st.sampled_from([None, "baseline", "fault", "recovery"]), st.floats(0, 100))
 
 
 @given(lengths, st.lists(marks, max_size=8), st.floats(0.01, 10), st.floats(0.01, 10))
@@ -91,14 +91,27 @@ def test_valid_experiments_schedule_inside_the_run(
         for m, d in steps
     ]
     data = {
-        "name": "prop", "title": "t",
-        "incident": {"org": "o", "date": "2024-01-01", "summary": "s",
-                     "sources": ["https://example.org"]},
+        "name": "prop",
+        "title": "t",
+        "incident": {
+            "org": "o",
+            "date": "2024-01-01",
+            "summary": "s",
+            "sources": ["https://example.org"],
+        },
         "profiles": {"hardened": {"verdict": "pass"}},
-        "load": {"users": 1, "rate_per_s": 1.0, "mix": {"balance": 1.0}, "think_time_s": [0, 1],
-                 "client_timeout_s": 1.0, "customers": 1},
-        "phases": {name: f"{length}s" for name, length in
-                   zip(("baseline", "fault", "recovery"), lengths_s, strict=True)},
+        "load": {
+            "users": 1,
+            "rate_per_s": 1.0,
+            "mix": {"balance": 1.0},
+            "think_time_s": [0, 1],
+            "client_timeout_s": 1.0,
+            "customers": 1,
+        },
+        "phases": {
+            name: f"{length}s"
+            for name, length in zip(("baseline", "fault", "recovery"), lengths_s, strict=True)
+        },
         "timeline": timeline,
     }
     try:

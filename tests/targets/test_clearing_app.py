@@ -29,8 +29,9 @@ def free_port() -> int:
 class ServiceProcess:
     """One `python -m targets.<service>` child process on 127.0.0.1."""
 
-    def __init__(self, module: str, args: list[str], log_path: Path,
-                 bank_flags: bool = True) -> None:
+    def __init__(
+        self, module: str, args: list[str], log_path: Path, bank_flags: bool = True
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -86,14 +87,21 @@ def running_service(module: str, args: list[str], log_path: Path) -> Iterator[Se
 
 @pytest.fixture
 def clearing(tmp_path: Path) -> Iterator[ServiceProcess]:
-    with running_service("targets.clearing", ["--processing-ms", "50", "--seed", "3"],
-                         tmp_path / "clearing.log") as service:
+    with running_service(
+        "targets.clearing", ["--processing-ms", "50", "--seed", "3"], tmp_path / "clearing.log"
+    ) as service:
         yield service
 
 
 def pacs008(msg_id: str, e2e: str) -> dict[str, str]:
-    return {"msg_id": msg_id, "end_to_end_id": e2e, "debtor_account": "ACC-0001",
-            "creditor": "ACC-0002", "amount": "5.00", "currency": "PEN"}
+    return {
+        "msg_id": msg_id,
+        "end_to_end_id": e2e,
+        "debtor_account": "ACC-0001",
+        "creditor": "ACC-0002",
+        "amount": "5.00",
+        "currency": "PEN",
+    }
 
 
 @pytest.mark.integration
@@ -103,8 +111,12 @@ def test_pacs008_settles_after_processing_time(clearing: ServiceProcess) -> None
     answer = httpx.post(f"{clearing.url}/v1/pacs008", json=pacs008("M1", "E1"), timeout=5)
     assert time.monotonic() - started >= 0.045
     assert answer.status_code == 200
-    assert answer.json() == {"msg_id": "M1", "end_to_end_id": "E1", "status": "ACSC",
-                             "reason_code": None}
+    assert answer.json() == {
+        "msg_id": "M1",
+        "end_to_end_id": "E1",
+        "status": "ACSC",
+        "reason_code": None,
+    }
 
 
 @pytest.mark.integration
@@ -116,7 +128,9 @@ def test_duplicates_are_visible_in_export(clearing: ServiceProcess) -> None:
         client.post("/v1/pacs008", json=pacs008("M2", "E1"))
         messages = client.get("/admin/export", headers=ADMIN).json()["messages"]
     assert [(m["msg_id"], m["status"], m["duplicate"], m["receipts"]) for m in messages] == [
-        ("M1", "ACSC", False, 2), ("M2", "ACSC", True, 1)]
+        ("M1", "ACSC", False, 2),
+        ("M2", "ACSC", True, 1),
+    ]
 
 
 @pytest.mark.integration
@@ -124,8 +138,9 @@ def test_admin_config_rejects_and_inquiry_reports_it(clearing: ServiceProcess) -
     """reject_rate=1 makes the scheme reject AM04; pacs.028 reports it; unknown is AG09."""
     with httpx.Client(base_url=clearing.url, timeout=5) as client:
         assert client.post("/admin/config", json={"reject_rate": 1.0}).status_code == 401
-        config = client.post("/admin/config", json={"reject_rate": 1.0, "processing_ms": 0},
-                             headers=ADMIN)
+        config = client.post(
+            "/admin/config", json={"reject_rate": 1.0, "processing_ms": 0}, headers=ADMIN
+        )
         assert config.json() == {"processing_ms": 0, "reject_rate": 1.0}
         answer = client.post("/v1/pacs008", json=pacs008("M9", "E9")).json()
         assert (answer["status"], answer["reason_code"]) == ("RJCT", "AM04")

@@ -35,8 +35,13 @@ def available(core: CoreProcess, account_id: str) -> str:
 def test_account_and_customer_shapes(core: CoreProcess) -> None:
     """Accounts and a customer's account list answer the contract's fields."""
     account = httpx.get(f"{core.url}/v1/accounts/ACC-0003").json()
-    assert account == {"account_id": "ACC-0003", "customer_id": "CUST-0003",
-                       "kind": "customer", "currency": "PEN", "status": "ACTIVE"}
+    assert account == {
+        "account_id": "ACC-0003",
+        "customer_id": "CUST-0003",
+        "kind": "customer",
+        "currency": "PEN",
+        "status": "ACTIVE",
+    }
     listed = httpx.get(f"{core.url}/v1/customers/CUST-0003/accounts").json()
     assert listed == {"accounts": [account]}
     missing = httpx.get(f"{core.url}/v1/accounts/ACC-9999")
@@ -66,11 +71,18 @@ def test_journal_replay_and_key_reuse(core: CoreProcess) -> None:
 
 def test_bad_requests_are_clear_errors(core: CoreProcess) -> None:
     """Unbalanced, overdrawing and malformed journals name the problem."""
-    unbalanced = post(core, "/v1/journals", {"postings": [
-        {"account_id": "ACC-0001", "amount": "-1.00"},
-        {"account_id": "ACC-0002", "amount": "2.00"}]}, "bad-1")
-    overdraw = post(core, "/v1/journals", transfer_body("ACC-0004", "ACC-0001", "5000.00"),
-                    "bad-2")
+    unbalanced = post(
+        core,
+        "/v1/journals",
+        {
+            "postings": [
+                {"account_id": "ACC-0001", "amount": "-1.00"},
+                {"account_id": "ACC-0002", "amount": "2.00"},
+            ]
+        },
+        "bad-1",
+    )
+    overdraw = post(core, "/v1/journals", transfer_body("ACC-0004", "ACC-0001", "5000.00"), "bad-2")
     malformed = post(core, "/v1/journals", {"postings": "nope"}, "bad-3")
     assert unbalanced.json()["error"] == "unbalanced_journal"
     assert overdraw.status_code == 422
@@ -81,9 +93,18 @@ def test_bad_requests_are_clear_errors(core: CoreProcess) -> None:
 
 def test_hold_capture_release_and_reverse(core: CoreProcess) -> None:
     """Hold, capture (twice), release-after-capture 409, then reverse the captured journal."""
-    hold = post(core, "/v1/holds", {"account_id": "ACC-0003", "amount": "300.00",
-                                    "currency": "PEN", "reference": "pay-9",
-                                    "expires_in_s": 30}, "hold-1")
+    hold = post(
+        core,
+        "/v1/holds",
+        {
+            "account_id": "ACC-0003",
+            "amount": "300.00",
+            "currency": "PEN",
+            "reference": "pay-9",
+            "expires_in_s": 30,
+        },
+        "hold-1",
+    )
     assert hold.status_code == 201 and hold.json()["status"] == "ACTIVE"
     assert available(core, "ACC-0003") == "700.00"
     hold_id = hold.json()["hold_id"]
@@ -100,9 +121,18 @@ def test_hold_capture_release_and_reverse(core: CoreProcess) -> None:
 
 def test_released_hold_cannot_be_captured(core: CoreProcess) -> None:
     """Release frees the funds and is idempotent; capture after release is a 409."""
-    hold = post(core, "/v1/holds", {"account_id": "ACC-0005", "amount": "10.00",
-                                    "currency": "PEN", "reference": "r", "expires_in_s": 30},
-                "hold-2").json()
+    hold = post(
+        core,
+        "/v1/holds",
+        {
+            "account_id": "ACC-0005",
+            "amount": "10.00",
+            "currency": "PEN",
+            "reference": "r",
+            "expires_in_s": 30,
+        },
+        "hold-2",
+    ).json()
     first = post(core, f"/v1/holds/{hold['hold_id']}/release", {})
     again = post(core, f"/v1/holds/{hold['hold_id']}/release", {})
     capture = post(core, f"/v1/holds/{hold['hold_id']}/capture", {"credit_account": "CLEARING"})
@@ -116,10 +146,16 @@ def test_concurrent_debits_never_overdraw(core: CoreProcess) -> None:
 
     async def burst() -> list[int]:
         async with httpx.AsyncClient(timeout=30.0) as client:
-            answers = await asyncio.gather(*(
-                client.post(f"{core.url}/v1/journals", headers={"Idempotency-Key": f"c-{n}"},
-                            json=transfer_body("ACC-0006", "SUSPENSE", "10.00"))
-                for n in range(200)))
+            answers = await asyncio.gather(
+                *(
+                    client.post(
+                        f"{core.url}/v1/journals",
+                        headers={"Idempotency-Key": f"c-{n}"},
+                        json=transfer_body("ACC-0006", "SUSPENSE", "10.00"),
+                    )
+                    for n in range(200)
+                )
+            )
         return [a.status_code for a in answers]
 
     codes = asyncio.run(burst())
@@ -135,12 +171,29 @@ def test_export_and_replication_shapes(core: CoreProcess) -> None:
     export = core.admin("GET", "/admin/export").json()
     assert {"dc", "role", "epoch", "accounts", "journals", "holds"} <= set(export)
     journal = export["journals"][0]
-    assert {"journal_id", "transfer_id", "idempotency_key", "kind", "epoch", "dc", "seq",
-            "created_at", "postings"} <= set(journal)
+    assert {
+        "journal_id",
+        "transfer_id",
+        "idempotency_key",
+        "kind",
+        "epoch",
+        "dc",
+        "seq",
+        "created_at",
+        "postings",
+    } <= set(journal)
     assert {a["account_id"] for a in export["accounts"]} >= {"FUNDING", "CLEARING", "SUSPENSE"}
     status = core.admin("GET", "/admin/replication").json()
-    assert {"dc", "role", "epoch", "mode", "lag_entries", "lag_s", "last_seq",
-            "replicated_seq"} <= set(status)
+    assert {
+        "dc",
+        "role",
+        "epoch",
+        "mode",
+        "lag_entries",
+        "lag_s",
+        "last_seq",
+        "replicated_seq",
+    } <= set(status)
     assert status["mode"] == "sync"
     assert status["last_seq"] >= max(j["seq"] for j in export["journals"])
     assert httpx.get(f"{core.url}/admin/export").status_code == 401

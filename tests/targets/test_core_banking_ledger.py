@@ -30,8 +30,9 @@ def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     connection.close()
 
 
-def write(conn: sqlite3.Connection, op: Callable[[replog.Txn], Outcome],
-          shift_s: float = 0.0) -> Outcome:
+def write(
+    conn: sqlite3.Connection, op: Callable[[replog.Txn], Outcome], shift_s: float = 0.0
+) -> Outcome:
     """Run `op` in one write transaction, `shift_s` seconds in the future."""
     txn = replog.begin(conn)
     txn.now_s += shift_s
@@ -45,8 +46,11 @@ def write(conn: sqlite3.Connection, op: Callable[[replog.Txn], Outcome],
 
 
 def transfer(debtor: str, creditor: str, cents: int) -> ledger.JournalRequest:
-    return ledger.JournalRequest(None, f"t-{debtor}-{creditor}", (
-        ledger.Leg(debtor, -cents, "PEN"), ledger.Leg(creditor, cents, "PEN")))
+    return ledger.JournalRequest(
+        None,
+        f"t-{debtor}-{creditor}",
+        (ledger.Leg(debtor, -cents, "PEN"), ledger.Leg(creditor, cents, "PEN")),
+    )
 
 
 def post_as(txn: replog.Txn, key: str, request: ledger.JournalRequest) -> Outcome:
@@ -54,8 +58,9 @@ def post_as(txn: replog.Txn, key: str, request: ledger.JournalRequest) -> Outcom
 
 
 def booked(conn: sqlite3.Connection, account_id: str) -> int:
-    row = conn.execute("SELECT booked_cents FROM accounts WHERE account_id = ?",
-                       (account_id,)).fetchone()
+    row = conn.execute(
+        "SELECT booked_cents FROM accounts WHERE account_id = ?", (account_id,)
+    ).fetchone()
     return int(row["booked_cents"])
 
 
@@ -77,8 +82,9 @@ def test_journal_moves_money_and_keeps_totals_at_zero(conn: sqlite3.Connection) 
 
 def test_unbalanced_journal_is_refused(conn: sqlite3.Connection) -> None:
     """Postings that do not sum to zero are a 422 and change nothing."""
-    bad = ledger.JournalRequest(None, "t", (ledger.Leg("ACC-0001", -100, "PEN"),
-                                            ledger.Leg("ACC-0002", 90, "PEN")))
+    bad = ledger.JournalRequest(
+        None, "t", (ledger.Leg("ACC-0001", -100, "PEN"), ledger.Leg("ACC-0002", 90, "PEN"))
+    )
     with pytest.raises(RefusalError) as refused:
         write(conn, lambda t: ledger.post_journal(t, "k", "h", bad))
     assert (refused.value.status, refused.value.code) == (422, "unbalanced_journal")
@@ -88,8 +94,10 @@ def test_unbalanced_journal_is_refused(conn: sqlite3.Connection) -> None:
 def test_overdraft_is_refused_with_am04(conn: sqlite3.Connection) -> None:
     """Debiting more than the available balance is 422 insufficient_funds, reason AM04."""
     with pytest.raises(RefusalError) as refused:
-        write(conn, lambda t: ledger.post_journal(
-            t, "k", "h", transfer("ACC-0001", "ACC-0002", 10_001)))
+        write(
+            conn,
+            lambda t: ledger.post_journal(t, "k", "h", transfer("ACC-0001", "ACC-0002", 10_001)),
+        )
     assert refused.value.code == "insufficient_funds"
     assert refused.value.extra["reason_code"] == "AM04"
 
@@ -107,8 +115,9 @@ def test_same_key_replays_and_other_body_is_refused(conn: sqlite3.Connection) ->
 
 def test_reversal_restores_balances_once(conn: sqlite3.Connection) -> None:
     """Reversing a journal books its mirror once; reversing again answers the same."""
-    posted = write(conn, lambda t: ledger.post_journal(
-        t, "k", "h", transfer("ACC-0001", "ACC-0002", 700)))
+    posted = write(
+        conn, lambda t: ledger.post_journal(t, "k", "h", transfer("ACC-0001", "ACC-0002", 700))
+    )
     journal_id = posted.body["journal_id"]
     first = write(conn, lambda t: ledger.reverse_journal(t, journal_id))
     second = write(conn, lambda t: ledger.reverse_journal(t, journal_id))
@@ -118,12 +127,18 @@ def test_reversal_restores_balances_once(conn: sqlite3.Connection) -> None:
 
 def test_hold_reserves_then_capture_books_once(conn: sqlite3.Connection) -> None:
     """A hold lowers availability; capture books it once; release after capture is a 409."""
-    placed = write(conn, lambda t: holds.place_hold(
-        t, "hk", "h", holds.HoldRequest("ACC-0001", 6_000, "PEN", "pay-1", 30)))
+    placed = write(
+        conn,
+        lambda t: holds.place_hold(
+            t, "hk", "h", holds.HoldRequest("ACC-0001", 6_000, "PEN", "pay-1", 30)
+        ),
+    )
     hold_id = placed.body["hold_id"]
     with pytest.raises(RefusalError, match="insufficient_funds"):
-        write(conn, lambda t: ledger.post_journal(
-            t, "k", "h", transfer("ACC-0001", "ACC-0002", 5_000)))
+        write(
+            conn,
+            lambda t: ledger.post_journal(t, "k", "h", transfer("ACC-0001", "ACC-0002", 5_000)),
+        )
     captured = write(conn, lambda t: holds.capture_hold(t, hold_id, "CLEARING", "tr-1"))
     again = write(conn, lambda t: holds.capture_hold(t, hold_id, "CLEARING", "tr-1"))
     assert captured.body == again.body and booked(conn, "ACC-0001") == 4_000
@@ -133,11 +148,18 @@ def test_hold_reserves_then_capture_books_once(conn: sqlite3.Connection) -> None
 
 def test_expired_hold_frees_funds_and_cannot_be_captured(conn: sqlite3.Connection) -> None:
     """Past its expiry a hold no longer counts, reads EXPIRED, and capture is a 409."""
-    placed = write(conn, lambda t: holds.place_hold(
-        t, "hk", "h", holds.HoldRequest("ACC-0001", 9_000, "PEN", None, 5)))
+    placed = write(
+        conn,
+        lambda t: holds.place_hold(
+            t, "hk", "h", holds.HoldRequest("ACC-0001", 9_000, "PEN", None, 5)
+        ),
+    )
     hold_id = placed.body["hold_id"]
-    write(conn, lambda t: ledger.post_journal(
-        t, "k", "h", transfer("ACC-0001", "ACC-0002", 9_000)), shift_s=6)
+    write(
+        conn,
+        lambda t: ledger.post_journal(t, "k", "h", transfer("ACC-0001", "ACC-0002", 9_000)),
+        shift_s=6,
+    )
     with pytest.raises(RefusalError, match="hold_expired"):
         write(conn, lambda t: holds.capture_hold(t, hold_id, "CLEARING", None), shift_s=6)
     released = write(conn, lambda t: holds.release_hold(t, hold_id), shift_s=6)
@@ -154,11 +176,14 @@ def test_standby_refuses_writes(tmp_path: Path) -> None:
     assert refused.value.headers["Retry-After"] == "1"
 
 
-def test_shipped_entries_rebuild_the_same_ledger(conn: sqlite3.Connection,
-                                                  tmp_path: Path) -> None:
+def test_shipped_entries_rebuild_the_same_ledger(conn: sqlite3.Connection, tmp_path: Path) -> None:
     """Applying the primary's log on a standby yields the same export; replays are no-ops."""
-    write(conn, lambda t: holds.place_hold(
-        t, "hk", "h", holds.HoldRequest("ACC-0003", 500, "PEN", "r", 60)))
+    write(
+        conn,
+        lambda t: holds.place_hold(
+            t, "hk", "h", holds.HoldRequest("ACC-0003", 500, "PEN", "r", 60)
+        ),
+    )
     write(conn, lambda t: ledger.post_journal(t, "k", "h", transfer("ACC-0001", "ACC-0002", 1)))
     standby = connect(str(tmp_path / "b.db"))
     initialise(standby, Standing("dc-b", "standby", 1))
@@ -169,8 +194,7 @@ def test_shipped_entries_rebuild_the_same_ledger(conn: sqlite3.Connection,
     assert mine == theirs
 
 
-def test_fencing_standby_refuses_an_older_epoch(conn: sqlite3.Connection,
-                                                 tmp_path: Path) -> None:
+def test_fencing_standby_refuses_an_older_epoch(conn: sqlite3.Connection, tmp_path: Path) -> None:
     """A standby at epoch 2 refuses a sender at epoch 1 (409 stale_epoch), unless unfenced."""
     standby = connect(str(tmp_path / "b.db"))
     initialise(standby, Standing("dc-b", "standby", 2))
@@ -201,12 +225,17 @@ def test_old_primary_steps_down_for_a_newer_epoch_and_reports_divergence(
     held = replog.apply_entries(conn, shipped, True, 2, shipped[-1].seq)
     assert held == shipped[-1].seq
     assert [(e.seq, e.epoch) for e in replog.entries_after(conn, 0, 10)] == [
-        (e.seq, e.epoch) for e in shipped]
+        (e.seq, e.epoch) for e in shipped
+    ]
     journals = {r["idempotency_key"] for r in conn.execute("SELECT idempotency_key FROM journals")}
-    assert journals == {r["idempotency_key"] for r in other.execute("SELECT idempotency_key FROM journals")}
+    assert journals == {
+        r["idempotency_key"] for r in other.execute("SELECT idempotency_key FROM journals")
+    }
 
 
-def test_a_standby_ahead_of_the_new_primary_is_rebuilt(conn: sqlite3.Connection, tmp_path: Path) -> None:
+def test_a_standby_ahead_of_the_new_primary_is_rebuilt(
+    conn: sqlite3.Connection, tmp_path: Path
+) -> None:
     """A standby whose log runs past the primary's last seq drops it and asks for everything."""
     other = connect(str(tmp_path / "b.db"))
     initialise(other, Standing("dc-b", "standby", 1))
@@ -217,10 +246,12 @@ def test_a_standby_ahead_of_the_new_primary_is_rebuilt(conn: sqlite3.Connection,
     assert replog.entries_after(other, 0, 10) == []
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 12_000)),
-                max_size=25))
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 12_000)), max_size=25)
+)
 def test_random_transfers_conserve_money_and_never_overdraw(
     tmp_path: Path, moves: list[tuple[int, int, int]]
 ) -> None:

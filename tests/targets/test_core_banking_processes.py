@@ -45,8 +45,21 @@ class CoreProcess:
 
     def start(self) -> CoreProcess:
         """Start the process and wait (bounded) until /health/ready answers 200."""
-        command = [sys.executable, "-m", "targets.core_banking", "--port", str(self.port),
-                   "--dc", self.dc, "--role", self.role, "--db", str(self.db), "--seed", "7"]
+        command = [
+            sys.executable,
+            "-m",
+            "targets.core_banking",
+            "--port",
+            str(self.port),
+            "--dc",
+            self.dc,
+            "--role",
+            self.role,
+            "--db",
+            str(self.db),
+            "--seed",
+            "7",
+        ]
         if self.replica_url:
             command += ["--replica-url", self.replica_url]
         for knob in self.settings:
@@ -87,8 +100,7 @@ class CoreProcess:
             self.kill9()
 
     def admin(self, method: str, path: str, **kwargs: object) -> httpx.Response:
-        return httpx.request(method, f"{self.url}{path}", headers=ADMIN, timeout=10.0,
-                             **kwargs)  # type: ignore[arg-type]
+        return httpx.request(method, f"{self.url}{path}", headers=ADMIN, timeout=10.0, **kwargs)  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -104,9 +116,13 @@ def running(*cores: CoreProcess) -> Iterator[tuple[CoreProcess, ...]]:
 
 
 def transfer_body(debtor: str, creditor: str, amount: str) -> dict[str, object]:
-    return {"transfer_id": f"t-{debtor}-{creditor}", "postings": [
-        {"account_id": debtor, "amount": f"-{amount}", "currency": "PEN"},
-        {"account_id": creditor, "amount": amount, "currency": "PEN"}]}
+    return {
+        "transfer_id": f"t-{debtor}-{creditor}",
+        "postings": [
+            {"account_id": debtor, "amount": f"-{amount}", "currency": "PEN"},
+            {"account_id": creditor, "amount": amount, "currency": "PEN"},
+        ],
+    }
 
 
 @pytest.mark.integration
@@ -123,19 +139,28 @@ def test_state_and_role_survive_kill9(tmp_path: Path) -> None:
     core = CoreProcess("dc-a", tmp_path / "a.db")
     with running(core):
         core.admin("POST", "/admin/seed", json={"customers": 2, "balance": "50.00"})
-        posted = httpx.post(f"{core.url}/v1/journals", headers={"Idempotency-Key": "k1"},
-                            json=transfer_body("ACC-0001", "ACC-0002", "20.00"))
+        posted = httpx.post(
+            f"{core.url}/v1/journals",
+            headers={"Idempotency-Key": "k1"},
+            json=transfer_body("ACC-0001", "ACC-0002", "20.00"),
+        )
         assert posted.status_code == 201
         assert core.admin("POST", "/admin/fence").json()["role"] == "standby"
         core.kill9()
         core.start()
         ready = httpx.get(f"{core.url}/health/ready").json()
         balances = httpx.get(f"{core.url}/v1/accounts/ACC-0002/balances").json()
-        refused = httpx.post(f"{core.url}/v1/journals", headers={"Idempotency-Key": "k1"},
-                             json=transfer_body("ACC-0001", "ACC-0002", "20.00"))
+        refused = httpx.post(
+            f"{core.url}/v1/journals",
+            headers={"Idempotency-Key": "k1"},
+            json=transfer_body("ACC-0001", "ACC-0002", "20.00"),
+        )
         promoted = core.admin("POST", "/admin/promote").json()
-        replay = httpx.post(f"{core.url}/v1/journals", headers={"Idempotency-Key": "k1"},
-                            json=transfer_body("ACC-0001", "ACC-0002", "20.00"))
+        replay = httpx.post(
+            f"{core.url}/v1/journals",
+            headers={"Idempotency-Key": "k1"},
+            json=transfer_body("ACC-0001", "ACC-0002", "20.00"),
+        )
     assert ready["role"] == "standby" and promoted["epoch"] == 2
     assert balances["balances"][0] == {"type": "interimBooked", "amount": "70.00"}
     assert refused.status_code == 503 and refused.json()["error"] == "not_primary"

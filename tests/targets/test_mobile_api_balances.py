@@ -25,8 +25,11 @@ class Clock:
 
 def core_answer(booked: str = "1000.00", available: str = "990.00") -> dict[str, object]:
     return {
-        "account_id": "ACC-0001", "currency": "PEN", "as_of": "2026-01-01T00:00:00Z",
-        "version": 7, "source": "primary",
+        "account_id": "ACC-0001",
+        "currency": "PEN",
+        "as_of": "2026-01-01T00:00:00Z",
+        "version": 7,
+        "source": "primary",
         "balances": [
             {"type": "interimBooked", "amount": booked},
             {"type": "interimAvailable", "amount": available},
@@ -38,8 +41,13 @@ def test_core_balance_becomes_the_mobile_view() -> None:
     """Core's interimBooked/interimAvailable map to booked/available, live and not stale."""
     view = balance_view(balance_from_core(core_answer(), 100.0), stale=False)
     assert view == {
-        "account_id": "ACC-0001", "available": "990.00", "booked": "1000.00", "currency": "PEN",
-        "as_of": "2026-01-01T00:00:00Z", "stale": False, "mode": "live",
+        "account_id": "ACC-0001",
+        "available": "990.00",
+        "booked": "1000.00",
+        "currency": "PEN",
+        "as_of": "2026-01-01T00:00:00Z",
+        "stale": False,
+        "mode": "live",
     }
 
 

@@ -54,8 +54,13 @@ def test_transfer_goes_through_payments_and_is_private(edge: Edge) -> None:
     """Transfer with a key: payments' answer, a replay gives the same id, others get 403."""
     url = edge.mobile.url
     auth = bearer(edge.mobile, "CUST-0001")
-    body = {"from_account": "ACC-0001", "creditor_account": "OTHERBANK-77", "amount": "10.00",
-            "currency": "PEN", "kind": "transfer"}
+    body = {
+        "from_account": "ACC-0001",
+        "creditor_account": "OTHERBANK-77",
+        "amount": "10.00",
+        "currency": "PEN",
+        "kind": "transfer",
+    }
     headers = {**auth, "Idempotency-Key": "mobile-t-1"}
     first = httpx.post(f"{url}/v1/transfers", json=body, headers=headers, timeout=10)
     assert first.status_code in (201, 202), first.text
@@ -98,5 +103,6 @@ def test_disabled_mobile_core_link_gives_stale_balances_and_an_incident(edge: Ed
     assert again["mode"] == "live"
     history = httpx.get(f"{url}/admin/export", headers=ADMIN, timeout=5).json()["status_history"]
     assert [c["kind"] for c in history if c["kind"].startswith("incident")] == [
-        "incident_opened", "incident_resolved",
+        "incident_opened",
+        "incident_resolved",
     ]

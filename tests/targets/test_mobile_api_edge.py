@@ -57,8 +57,10 @@ class HeaderTrap:
                 if not text.startswith("GET /health/"):
                     self.heads.append(text)
                     self.seen.set()
-                conn.sendall(b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 2\r\n"
-                             b"connection: close\r\n\r\n{}")
+                conn.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 2\r\n"
+                    b"connection: close\r\n\r\n{}"
+                )
 
     def close(self) -> None:
         self.closing.set()
@@ -76,8 +78,16 @@ def trap() -> Iterator[HeaderTrap]:
 
 
 def start_edge(tmp: Path, profile: str, core_url: str, *sets: str) -> Service:
-    args = ["--profile", profile, "--customers", "2", "--core-url", core_url,
-            "--payments-url", unused_url()]
+    args = [
+        "--profile",
+        profile,
+        "--customers",
+        "2",
+        "--core-url",
+        core_url,
+        "--payments-url",
+        unused_url(),
+    ]
     for knob in sets:
         args += ["--set", knob]
     return start("targets.mobile_api", args, tmp / f"edge-{profile}.log")
@@ -125,8 +135,9 @@ def test_shedding_above_max_inflight(tmp_path: Path, profile: str) -> None:
     mobile = start_edge(tmp_path, profile, unused_url(), *sets)
     try:
         auth = bearer(mobile, "CUST-0001")
-        flags = httpx.post(mobile.url + "/admin/flags", json={"extra_latency_ms": 600},
-                           headers=ADMIN, timeout=5)
+        flags = httpx.post(
+            mobile.url + "/admin/flags", json={"extra_latency_ms": 600}, headers=ADMIN, timeout=5
+        )
         assert flags.status_code == 200
         answers = asyncio.run(concurrent_gets(mobile.url + "/v1/me/accounts", auth, 6))
         shed = [a for a in answers if a.status_code == 503 and a.json()["error"] == "overloaded"]

@@ -49,7 +49,8 @@ def start(module: str, args: list[str], log: Path, ready_path: str = "/health/re
     with log.open("wb") as out:
         popen = subprocess.Popen(
             [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(port), *args],
-            stdout=out, stderr=subprocess.STDOUT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     service = Service(popen, f"http://127.0.0.1:{port}", port)
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -86,8 +87,16 @@ def start_core(tmp: Path, customers: int = 3) -> Service:
 
 
 def start_mobile(tmp: Path, profile: str, core_url: str, payments_url: str) -> Service:
-    args = ["--profile", profile, "--customers", "3", "--core-url", core_url,
-            "--payments-url", payments_url]
+    args = [
+        "--profile",
+        profile,
+        "--customers",
+        "3",
+        "--core-url",
+        core_url,
+        "--payments-url",
+        payments_url,
+    ]
     return start("targets.mobile_api", args, tmp / f"mobile-{profile}.log")
 
 
@@ -145,21 +154,29 @@ def test_login_lockout_refresh_revoke_and_forced_change(mobile: Service) -> None
 
     tokens = login(mobile, "CUST-0001").json()
     assert tokens["expires_in"] == 300 and tokens["password_change_required"] is False
-    renewed = httpx.post(mobile.url + "/v1/auth/refresh",
-                         json={"refresh_token": tokens["refresh_token"]}, timeout=5).json()
-    again = httpx.post(mobile.url + "/v1/auth/refresh",
-                       json={"refresh_token": tokens["refresh_token"]}, timeout=5)
+    renewed = httpx.post(
+        mobile.url + "/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}, timeout=5
+    ).json()
+    again = httpx.post(
+        mobile.url + "/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}, timeout=5
+    )
     assert again.status_code == 401
 
-    revoke = httpx.post(mobile.url + "/admin/sessions/revoke-all",
-                        json={"force_password_change": True}, headers=ADMIN, timeout=5)
+    revoke = httpx.post(
+        mobile.url + "/admin/sessions/revoke-all",
+        json={"force_password_change": True},
+        headers=ADMIN,
+        timeout=5,
+    )
     assert revoke.json()["revoked_sessions"] >= 1
     for token in (tokens["access_token"], renewed["access_token"]):
-        old = httpx.get(mobile.url + "/v1/me/accounts",
-                        headers={"Authorization": f"Bearer {token}"}, timeout=5)
+        old = httpx.get(
+            mobile.url + "/v1/me/accounts", headers={"Authorization": f"Bearer {token}"}, timeout=5
+        )
         assert old.status_code == 401
-    stale_refresh = httpx.post(mobile.url + "/v1/auth/refresh",
-                               json={"refresh_token": renewed["refresh_token"]}, timeout=5)
+    stale_refresh = httpx.post(
+        mobile.url + "/v1/auth/refresh", json={"refresh_token": renewed["refresh_token"]}, timeout=5
+    )
     assert stale_refresh.status_code == 401
 
     fresh = login(mobile, "CUST-0001").json()
@@ -168,11 +185,19 @@ def test_login_lockout_refresh_revoke_and_forced_change(mobile: Service) -> None
     blocked = httpx.get(mobile.url + "/v1/me/accounts", headers=auth, timeout=5)
     assert blocked.status_code == 403 and blocked.json()["error"] == "password_change_required"
     old_password = "cust-0001-correct-horse"
-    short = httpx.post(mobile.url + "/v1/auth/password", headers=auth, timeout=5,
-                       json={"old_password": old_password, "new_password": "short-123"})
+    short = httpx.post(
+        mobile.url + "/v1/auth/password",
+        headers=auth,
+        timeout=5,
+        json={"old_password": old_password, "new_password": "short-123"},
+    )
     assert short.status_code == 400 and short.json()["error"] == "password_too_short"
-    changed = httpx.post(mobile.url + "/v1/auth/password", headers=auth, timeout=5,
-                         json={"old_password": old_password, "new_password": "twelve-chars-ok"})
+    changed = httpx.post(
+        mobile.url + "/v1/auth/password",
+        headers=auth,
+        timeout=5,
+        json={"old_password": old_password, "new_password": "twelve-chars-ok"},
+    )
     assert changed.status_code == 204
     assert httpx.get(mobile.url + "/v1/me/accounts", headers=auth, timeout=5).status_code == 200
     logins = httpx.get(mobile.url + "/admin/export", headers=ADMIN, timeout=5).json()["logins"]
@@ -196,9 +221,12 @@ def test_live_balance_and_tenant_isolation(shared_mobile: Service) -> None:
         httpx.get(mobile.url + "/v1/accounts/ACC-0002/balance", headers=auth, timeout=5),
         httpx.get(mobile.url + "/v1/accounts/ACC-9999/balance", headers=auth, timeout=5),
         httpx.get(mobile.url + "/v1/accounts/ACC-0002/movements", headers=auth, timeout=5),
-        httpx.post(mobile.url + "/v1/transfers", headers={**auth, "Idempotency-Key": "k-1"},
-                   json={"from_account": "ACC-0002", "creditor_account": "ACC-0001",
-                         "amount": "1.00"}, timeout=5),
+        httpx.post(
+            mobile.url + "/v1/transfers",
+            headers={**auth, "Idempotency-Key": "k-1"},
+            json={"from_account": "ACC-0002", "creditor_account": "ACC-0001", "amount": "1.00"},
+            timeout=5,
+        ),
     ]
     assert {a.status_code for a in answers} == {403}
     assert len({a.text for a in answers}) == 1

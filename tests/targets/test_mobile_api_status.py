@@ -109,7 +109,10 @@ def test_manual_post_and_resolve_are_recorded() -> None:
     assert board.page().incident is None
     assert statuses(board)["mobile-api"] == "operational"
     assert [c.kind for c in board.history()] == [
-        "incident_opened", "component", "incident_resolved", "component",
+        "incident_opened",
+        "component",
+        "incident_resolved",
+        "component",
     ]
 
 

@@ -58,8 +58,13 @@ def test_second_request_while_first_in_flight_is_409(hardened_bank: Bank) -> Non
 def test_happy_path_settles_and_debits_exactly_once(hardened_bank: Bank) -> None:
     """ACSC, one scheme message, one journal, the hold captured and the debtor debited once."""
     before = hardened_bank.booked("ACC-0003")
-    answer = pay(hardened_bank, "happy-1", debtor_account="ACC-0003", amount="25.50",
-                 end_to_end_id="E2E-HAPPY-1")
+    answer = pay(
+        hardened_bank,
+        "happy-1",
+        debtor_account="ACC-0003",
+        amount="25.50",
+        end_to_end_id="E2E-HAPPY-1",
+    )
     assert answer.status_code == 201
     body = answer.json()
     assert (body["status"], body["end_to_end_id"]) == ("ACSC", "E2E-HAPPY-1")
@@ -81,8 +86,9 @@ def test_scheme_reject_releases_hold_without_debit(hardened_bank: Bank) -> None:
         hardened_bank.configure_scheme(reject_rate=0.0)
     body = answer.json()
     assert (answer.status_code, body["status"], body["reason_code"]) == (201, "RJCT", "AM04")
-    holds = [h for h in hardened_bank.core_export()["holds"]
-             if h["reference"] == body["payment_id"]]
+    holds = [
+        h for h in hardened_bank.core_export()["holds"] if h["reference"] == body["payment_id"]
+    ]
     assert [h["status"] for h in holds] == ["RELEASED"]
     assert hardened_bank.journals_for(body["payment_id"]) == []
     assert hardened_bank.booked("ACC-0004") == before
@@ -91,8 +97,13 @@ def test_scheme_reject_releases_hold_without_debit(hardened_bank: Bank) -> None:
 @pytest.mark.integration
 def test_insufficient_funds_is_rjct_am04(hardened_bank: Bank) -> None:
     """A hold the core refuses for funds rejects the payment AM04 before the scheme sees it."""
-    answer = pay(hardened_bank, "poor-1", debtor_account="ACC-0005", amount="5000.00",
-                 end_to_end_id="E2E-POOR")
+    answer = pay(
+        hardened_bank,
+        "poor-1",
+        debtor_account="ACC-0005",
+        amount="5000.00",
+        end_to_end_id="E2E-POOR",
+    )
     assert (answer.json()["status"], answer.json()["reason_code"]) == ("RJCT", "AM04")
     assert hardened_bank.scheme_messages("E2E-POOR") == []
 
@@ -100,25 +111,43 @@ def test_insufficient_funds_is_rjct_am04(hardened_bank: Bank) -> None:
 @pytest.mark.integration
 def test_reconciliation_lists_constructed_breaks(hardened_bank: Bank) -> None:
     """A resubmitted settled payment, a scheme-settled reject and a posted reject are breaks."""
-    settled = pay(hardened_bank, "rec-1", debtor_account="ACC-0006",
-                  end_to_end_id="E2E-REC-1").json()
+    settled = pay(
+        hardened_bank, "rec-1", debtor_account="ACC-0006", end_to_end_id="E2E-REC-1"
+    ).json()
     hardened_bank.configure_scheme(reject_rate=1.0)
     try:
-        rejected = pay(hardened_bank, "rec-2", debtor_account="ACC-0006",
-                       end_to_end_id="E2E-REC-2").json()
-        posted = pay(hardened_bank, "rec-3", debtor_account="ACC-0006",
-                     end_to_end_id="E2E-REC-3").json()
+        rejected = pay(
+            hardened_bank, "rec-2", debtor_account="ACC-0006", end_to_end_id="E2E-REC-2"
+        ).json()
+        posted = pay(
+            hardened_bank, "rec-3", debtor_account="ACC-0006", end_to_end_id="E2E-REC-3"
+        ).json()
     finally:
         hardened_bank.configure_scheme(reject_rate=0.0)
     for msg_id, e2e in (("rogue-1", "E2E-REC-1"), ("rogue-2", "E2E-REC-2")):
-        httpx.post(f"{hardened_bank.clearing}/v1/pacs008", timeout=5, json={
-            "msg_id": msg_id, "end_to_end_id": e2e, "debtor_account": "ACC-0006",
-            "creditor": "OTHERBANK-77", "amount": "10.00"}).raise_for_status()
-    httpx.post(f"{hardened_bank.core}/v1/journals", headers={"Idempotency-Key": "rogue-j"},
-               timeout=5, json={"transfer_id": posted["payment_id"], "postings": [
-                   {"account_id": "ACC-0006", "amount": "-10.00", "currency": "PEN"},
-                   {"account_id": "CLEARING", "amount": "10.00", "currency": "PEN"}]},
-               ).raise_for_status()
+        httpx.post(
+            f"{hardened_bank.clearing}/v1/pacs008",
+            timeout=5,
+            json={
+                "msg_id": msg_id,
+                "end_to_end_id": e2e,
+                "debtor_account": "ACC-0006",
+                "creditor": "OTHERBANK-77",
+                "amount": "10.00",
+            },
+        ).raise_for_status()
+    httpx.post(
+        f"{hardened_bank.core}/v1/journals",
+        headers={"Idempotency-Key": "rogue-j"},
+        timeout=5,
+        json={
+            "transfer_id": posted["payment_id"],
+            "postings": [
+                {"account_id": "ACC-0006", "amount": "-10.00", "currency": "PEN"},
+                {"account_id": "CLEARING", "amount": "10.00", "currency": "PEN"},
+            ],
+        },
+    ).raise_for_status()
     breaks = httpx.get(f"{hardened_bank.payments}/v1/reconciliation/breaks", timeout=10).json()
     found = {(b["kind"], b["payment_id"]) for b in breaks["breaks"]}
     assert found == {

@@ -40,24 +40,37 @@ class FaultProxy:
     def create(self, name: str, upstream_url: str) -> str:
         """A proxy named after the link; its listen URL."""
         upstream = upstream_url.removeprefix("http://")
-        answer = httpx.post(f"{self.api}/proxies", json={
-            "name": name, "listen": "127.0.0.1:0", "upstream": upstream}, timeout=5)
+        answer = httpx.post(
+            f"{self.api}/proxies",
+            json={"name": name, "listen": "127.0.0.1:0", "upstream": upstream},
+            timeout=5,
+        )
         answer.raise_for_status()
         return f"http://{answer.json()['listen']}"
 
-    def add_toxic(self, link: str, name: str, kind: str, stream: str,
-                  attributes: dict[str, Any]) -> None:
-        answer = httpx.post(f"{self.api}/proxies/{link}/toxics", json={
-            "name": name, "type": kind, "stream": stream, "toxicity": 1.0,
-            "attributes": attributes}, timeout=5)
+    def add_toxic(
+        self, link: str, name: str, kind: str, stream: str, attributes: dict[str, Any]
+    ) -> None:
+        answer = httpx.post(
+            f"{self.api}/proxies/{link}/toxics",
+            json={
+                "name": name,
+                "type": kind,
+                "stream": stream,
+                "toxicity": 1.0,
+                "attributes": attributes,
+            },
+            timeout=5,
+        )
         answer.raise_for_status()
 
     def remove_toxic(self, link: str, name: str) -> None:
         httpx.delete(f"{self.api}/proxies/{link}/toxics/{name}", timeout=5).raise_for_status()
 
     @contextlib.contextmanager
-    def toxic(self, link: str, kind: str, stream: str,
-              attributes: dict[str, Any]) -> Iterator[None]:
+    def toxic(
+        self, link: str, kind: str, stream: str, attributes: dict[str, Any]
+    ) -> Iterator[None]:
         """A toxic for the body's duration (removed even if the body fails)."""
         self.add_toxic(link, f"{kind}_{stream}", kind, stream, attributes)
         try:
@@ -88,8 +101,9 @@ class Bank:
         return str(next(a["booked"] for a in accounts if a["account_id"] == account_id))
 
     def configure_scheme(self, **config: float) -> None:
-        httpx.post(f"{self.clearing}/admin/config", json=config, headers=ADMIN,
-                   timeout=5).raise_for_status()
+        httpx.post(
+            f"{self.clearing}/admin/config", json=config, headers=ADMIN, timeout=5
+        ).raise_for_status()
 
     def wait_terminal(self, payment_id: str, timeout_s: float = 15.0) -> dict[str, Any]:
         """Poll the payment until ACSC/RJCT (bounded)."""
@@ -107,27 +121,70 @@ def running_bank(tmp: Path, profile: str, sets: tuple[str, ...] = ()) -> Iterato
     """Start the whole bank for `profile`; stop every process afterwards."""
     common = ["--profile", profile, *(arg for knob in sets for arg in ("--set", knob))]
     with contextlib.ExitStack() as stack:
-        proxy_service = ServiceProcess("harness.faultproxy", ["--host", "127.0.0.1", "--port", "0"],
-                                       tmp / "faultproxy.log", bank_flags=False)
+        proxy_service = ServiceProcess(
+            "harness.faultproxy",
+            ["--host", "127.0.0.1", "--port", "0"],
+            tmp / "faultproxy.log",
+            bank_flags=False,
+        )
         stack.callback(proxy_service.stop)
         proxy = FaultProxy(proxy_service)
         proxy.wait_listening()
-        standby = stack.enter_context(running_service("targets.core_banking", [
-            *common, "--dc", "dc-b", "--role", "standby", "--db", str(tmp / "core-b.db")],
-            tmp / "core-b.log"))
+        standby = stack.enter_context(
+            running_service(
+                "targets.core_banking",
+                [*common, "--dc", "dc-b", "--role", "standby", "--db", str(tmp / "core-b.db")],
+                tmp / "core-b.log",
+            )
+        )
         replication = proxy.create("core-replication", standby.url)
-        core = stack.enter_context(running_service("targets.core_banking", [
-            *common, "--dc", "dc-a", "--role", "primary", "--db", str(tmp / "core-a.db"),
-            "--replica-url", replication], tmp / "core-a.log"))
-        clearing = stack.enter_context(running_service("targets.clearing", [
-            *common, "--processing-ms", "50", "--seed", "11"], tmp / "clearing.log"))
+        core = stack.enter_context(
+            running_service(
+                "targets.core_banking",
+                [
+                    *common,
+                    "--dc",
+                    "dc-a",
+                    "--role",
+                    "primary",
+                    "--db",
+                    str(tmp / "core-a.db"),
+                    "--replica-url",
+                    replication,
+                ],
+                tmp / "core-a.log",
+            )
+        )
+        clearing = stack.enter_context(
+            running_service(
+                "targets.clearing",
+                [*common, "--processing-ms", "50", "--seed", "11"],
+                tmp / "clearing.log",
+            )
+        )
         payments_core = proxy.create("payments-core", core.url)
         payments_clearing = proxy.create("payments-clearing", clearing.url)
-        payments = stack.enter_context(running_service("targets.payments", [
-            *common, "--core-url", payments_core, "--clearing-url", payments_clearing,
-            "--db", str(tmp / "payments.db")], tmp / "payments.log"))
-        httpx.post(f"{core.url}/admin/seed", json={"customers": 6, "balance": "1000.00"},
-                   headers=ADMIN, timeout=10).raise_for_status()
+        payments = stack.enter_context(
+            running_service(
+                "targets.payments",
+                [
+                    *common,
+                    "--core-url",
+                    payments_core,
+                    "--clearing-url",
+                    payments_clearing,
+                    "--db",
+                    str(tmp / "payments.db"),
+                ],
+                tmp / "payments.log",
+            )
+        )
+        httpx.post(
+            f"{core.url}/admin/seed",
+            json={"customers": 6, "balance": "1000.00"},
+            headers=ADMIN,
+            timeout=10,
+        ).raise_for_status()
         yield Bank(proxy, core.url, clearing.url, payments.url)
 
 
@@ -145,8 +202,16 @@ def fragile_bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bank]:
 
 def pay(bank: Bank, key: str, timeout_s: float = 10.0, **body: str) -> httpx.Response:
     """POST /v1/payments with ACC-0001 -> an outside creditor, 10.00 unless overridden."""
-    payload = {"debtor_account": "ACC-0001", "creditor_account": "OTHERBANK-77",
-               "amount": "10.00", "currency": "PEN", **body}
-    return httpx.post(f"{bank.payments}/v1/payments", json=payload,
-                      headers={"Idempotency-Key": key}, timeout=timeout_s)
-
+    payload = {
+        "debtor_account": "ACC-0001",
+        "creditor_account": "OTHERBANK-77",
+        "amount": "10.00",
+        "currency": "PEN",
+        **body,
+    }
+    return httpx.post(
+        f"{bank.payments}/v1/payments",
+        json=payload,
+        headers={"Idempotency-Key": key},
+        timeout=timeout_s,
+    )

@@ -26,8 +26,7 @@ def test_hardened_cut_answer_settles_exactly_once(hardened_bank: Bank) -> None:
     payment = hardened_bank.wait_terminal(answer.json()["payment_id"])
     assert payment["status"] == "ACSC"
     messages = hardened_bank.scheme_messages("E2E-CUT-H")
-    assert [(m["status"], m["duplicate"], m["receipts"]) for m in messages] == [
-        ("ACSC", False, 1)]
+    assert [(m["status"], m["duplicate"], m["receipts"]) for m in messages] == [("ACSC", False, 1)]
     assert len(hardened_bank.journals_for(payment["payment_id"])) == 1
 
 

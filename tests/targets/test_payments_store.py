@@ -9,8 +9,20 @@ from targets.payments.store import Payment, PaymentStore
 
 
 def payment(payment_id: str = "pay_1", key: str = "k1") -> Payment:
-    return Payment(payment_id, key, "E2E-1", "ACC-0001", "ACC-0002", 12000, "PEN", "PLIN",
-                   None, "RCVD", created_at_s=100.0, settle_by_s=105.0)
+    return Payment(
+        payment_id,
+        key,
+        "E2E-1",
+        "ACC-0001",
+        "ACC-0002",
+        12000,
+        "PEN",
+        "PLIN",
+        None,
+        "RCVD",
+        created_at_s=100.0,
+        settle_by_s=105.0,
+    )
 
 
 def test_claim_new_in_flight_mismatch_replay(tmp_path: Path) -> None:
@@ -37,7 +49,10 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     second = PaymentStore(tmp_path / "p.db", clock=lambda: 101.0)
     again = second.get("pay_1")
     assert again is not None and (again.status, again.hold_id, again.submissions) == (
-        "ACSP", "H1", 1)
+        "ACSP",
+        "H1",
+        1,
+    )
     assert [h.status for h in again.history] == ["RCVD", "ACSP"]
     assert second.unanswered_keys() == [("k1", "pay_1")]
     assert [p.payment_id for p in second.unfinished()] == ["pay_1"]

@@ -15,9 +15,12 @@ def test_profiles_differ_where_resilience_lives() -> None:
 
 def test_overrides_are_typed() -> None:
     """Overrides are coerced to the knob's type, including None and literals."""
-    p = load_profile("hardened", parse_overrides(["retry_attempts=1,fencing=false",
-                                                  "request_timeout_s=none",
-                                                  "replication=async"]))
+    p = load_profile(
+        "hardened",
+        parse_overrides(
+            ["retry_attempts=1,fencing=false", "request_timeout_s=none", "replication=async"]
+        ),
+    )
     assert p.retry_attempts == 1 and p.fencing is False
     assert p.request_timeout_s is None and p.replication == "async"
 

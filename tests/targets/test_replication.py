@@ -43,13 +43,17 @@ class ReplicationLink:
 
     def point_at(self, core: CoreProcess) -> None:
         """Re-point the link's upstream (Toxiproxy's POST /proxies/{name})."""
-        answer = httpx.post(f"{self.api}/proxies/core-replication",
-                            json={"upstream": f"127.0.0.1:{core.port}"}, timeout=5.0)
+        answer = httpx.post(
+            f"{self.api}/proxies/core-replication",
+            json={"upstream": f"127.0.0.1:{core.port}"},
+            timeout=5.0,
+        )
         answer.raise_for_status()
 
     def set_enabled(self, enabled: bool) -> None:
-        answer = httpx.post(f"{self.api}/proxies/core-replication",
-                            json={"enabled": enabled}, timeout=5.0)
+        answer = httpx.post(
+            f"{self.api}/proxies/core-replication", json={"enabled": enabled}, timeout=5.0
+        )
         answer.raise_for_status()
 
 
@@ -58,8 +62,11 @@ def link(tmp_path: Path) -> Iterator[ReplicationLink]:
     """A running fault proxy with a `core-replication` proxy (upstream set by `pair`)."""
     log_path = tmp_path / "faultproxy.log"
     with log_path.open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "harness.faultproxy", "--port", "0"],
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "harness.faultproxy", "--port", "0"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 15.0
         found = None
@@ -68,9 +75,15 @@ def link(tmp_path: Path) -> Iterator[ReplicationLink]:
             found = re.search(r"listening \S+:(\d+)", log_path.read_text())
             time.sleep(0.02)
         api = f"http://127.0.0.1:{found.group(1)}"
-        created = httpx.post(f"{api}/proxies", json={
-            "name": "core-replication", "listen": "127.0.0.1:0",
-            "upstream": f"127.0.0.1:{free_port()}"}, timeout=5.0)
+        created = httpx.post(
+            f"{api}/proxies",
+            json={
+                "name": "core-replication",
+                "listen": "127.0.0.1:0",
+                "upstream": f"127.0.0.1:{free_port()}",
+            },
+            timeout=5.0,
+        )
         created.raise_for_status()
         yield ReplicationLink(proc, api, f"http://{created.json()['listen']}")
     finally:
@@ -82,8 +95,7 @@ def link(tmp_path: Path) -> Iterator[ReplicationLink]:
             proc.wait(timeout=5)
 
 
-def pair(tmp_path: Path, link: ReplicationLink,
-         *settings: str) -> tuple[CoreProcess, CoreProcess]:
+def pair(tmp_path: Path, link: ReplicationLink, *settings: str) -> tuple[CoreProcess, CoreProcess]:
     """dc-a primary and dc-b standby, both shipping through the link, which leads to dc-b."""
     a = CoreProcess("dc-a", tmp_path / "a.db", "primary", link.url, settings)
     b = CoreProcess("dc-b", tmp_path / "b.db", "standby", link.url, settings)
@@ -92,8 +104,7 @@ def pair(tmp_path: Path, link: ReplicationLink,
 
 
 @pytest.fixture
-def sync_pair(tmp_path: Path,
-              link: ReplicationLink) -> Iterator[tuple[CoreProcess, CoreProcess]]:
+def sync_pair(tmp_path: Path, link: ReplicationLink) -> Iterator[tuple[CoreProcess, CoreProcess]]:
     """A seeded sync pair (standby started first, so the primary's handshake reaches it)."""
     a, b = pair(tmp_path, link)
     with running(b, a):
@@ -103,8 +114,9 @@ def sync_pair(tmp_path: Path,
 
 def journal_ids(core: CoreProcess) -> dict[str, int]:
     """journal_id -> epoch of every journal in `core`'s export."""
-    return {j["journal_id"]: j["epoch"] for j in core.admin("GET", "/admin/export").json()[
-        "journals"]}
+    return {
+        j["journal_id"]: j["epoch"] for j in core.admin("GET", "/admin/export").json()["journals"]
+    }
 
 
 def wait_for_lag_zero(core: CoreProcess, timeout_s: float = 10.0) -> None:
@@ -115,14 +127,20 @@ def wait_for_lag_zero(core: CoreProcess, timeout_s: float = 10.0) -> None:
         time.sleep(0.05)
 
 
-def write(core: CoreProcess, key: str, debtor: str = "ACC-0001",
-          creditor: str = "ACC-0002") -> httpx.Response:
-    return httpx.post(f"{core.url}/v1/journals", headers={"Idempotency-Key": key},
-                      json=transfer_body(debtor, creditor, "1.00"), timeout=10.0)
+def write(
+    core: CoreProcess, key: str, debtor: str = "ACC-0001", creditor: str = "ACC-0002"
+) -> httpx.Response:
+    return httpx.post(
+        f"{core.url}/v1/journals",
+        headers={"Idempotency-Key": key},
+        json=transfer_body(debtor, creditor, "1.00"),
+        timeout=10.0,
+    )
 
 
-async def burst_then_kill(core: CoreProcess, kill_after_acks: int | None,
-                          max_writes: int = BURST_MAX_WRITES) -> list[str]:
+async def burst_then_kill(
+    core: CoreProcess, kill_after_acks: int | None, max_writes: int = BURST_MAX_WRITES
+) -> list[str]:
     """Concurrent 1.00 transfers until the process dies (killed after N acks) or a bound."""
     acked: list[str] = []
     deadline = time.monotonic() + BURST_MAX_S
@@ -134,9 +152,10 @@ async def burst_then_kill(core: CoreProcess, kill_after_acks: int | None,
                 return
             try:
                 answer = await client.post(
-                    f"{core.url}/v1/journals", headers={"Idempotency-Key": f"burst-{n}"},
-                    json=transfer_body(f"ACC-000{1 + n % 4}", f"ACC-000{1 + (n + 1) % 4}",
-                                       "1.00"))
+                    f"{core.url}/v1/journals",
+                    headers={"Idempotency-Key": f"burst-{n}"},
+                    json=transfer_body(f"ACC-000{1 + n % 4}", f"ACC-000{1 + (n + 1) % 4}", "1.00"),
+                )
             except httpx.HTTPError:
                 return
             if answer.status_code == 201:
@@ -160,25 +179,45 @@ def test_standby_refuses_writes_and_holds_the_primary_writes(
     assert posted.status_code == 201
     assert posted.json()["journal_id"] in journal_ids(b)
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
-    assert refused.json() | {"detail": ""} == {"error": "not_primary", "dc": "dc-b",
-                                               "role": "standby", "epoch": 1, "detail": ""}
+    assert refused.json() | {"detail": ""} == {
+        "error": "not_primary",
+        "dc": "dc-b",
+        "role": "standby",
+        "epoch": 1,
+        "detail": "",
+    }
     assert b.admin("GET", "/admin/replication").json()["lag_entries"] == 0
 
 
 def test_hold_placed_on_dc_a_is_captured_on_dc_b_after_failover(
-    sync_pair: tuple[CoreProcess, CoreProcess], link: ReplicationLink,
+    sync_pair: tuple[CoreProcess, CoreProcess],
+    link: ReplicationLink,
 ) -> None:
     """Fence dc-a, promote dc-b, re-point the link: dc-a's hold is captured on dc-b (epoch 2)."""
     a, b = sync_pair
-    hold = httpx.post(f"{a.url}/v1/holds", headers={"Idempotency-Key": "h-1"},
-                      json={"account_id": "ACC-0003", "amount": "25.00", "currency": "PEN",
-                            "reference": "pay-1", "expires_in_s": 60}).json()
+    hold = httpx.post(
+        f"{a.url}/v1/holds",
+        headers={"Idempotency-Key": "h-1"},
+        json={
+            "account_id": "ACC-0003",
+            "amount": "25.00",
+            "currency": "PEN",
+            "reference": "pay-1",
+            "expires_in_s": 60,
+        },
+    ).json()
     assert a.admin("POST", "/admin/fence").json()["role"] == "standby"
     assert b.admin("POST", "/admin/promote").json() | {"last_seq": 0} == {
-        "dc": "dc-b", "role": "primary", "epoch": 2, "last_seq": 0}
+        "dc": "dc-b",
+        "role": "primary",
+        "epoch": 2,
+        "last_seq": 0,
+    }
     link.point_at(a)
-    capture = httpx.post(f"{b.url}/v1/holds/{hold['hold_id']}/capture",
-                         json={"credit_account": "CLEARING", "transfer_id": "tr-1"})
+    capture = httpx.post(
+        f"{b.url}/v1/holds/{hold['hold_id']}/capture",
+        json={"credit_account": "CLEARING", "transfer_id": "tr-1"},
+    )
     assert capture.status_code == 200
     assert journal_ids(b)[capture.json()["journal_id"]] == 2
     assert journal_ids(a)[capture.json()["journal_id"]] == 2  # shipped back to dc-a
@@ -186,7 +225,8 @@ def test_hold_placed_on_dc_a_is_captured_on_dc_b_after_failover(
 
 
 def test_sync_kill9_loses_no_acknowledged_write_and_fences_the_old_primary(
-    sync_pair: tuple[CoreProcess, CoreProcess], link: ReplicationLink,
+    sync_pair: tuple[CoreProcess, CoreProcess],
+    link: ReplicationLink,
 ) -> None:
     """kill -9 mid-burst, promote dc-b: every ack is on dc-b; restarted dc-a fences itself."""
     a, b = sync_pair
@@ -226,7 +266,8 @@ def test_async_kill9_loses_a_measurable_tail(tmp_path: Path, link: ReplicationLi
 
 
 def test_sync_write_the_standby_misses_is_not_acknowledged_until_it_lands(
-    sync_pair: tuple[CoreProcess, CoreProcess], link: ReplicationLink,
+    sync_pair: tuple[CoreProcess, CoreProcess],
+    link: ReplicationLink,
 ) -> None:
     """Link down: 503 replication_unavailable; link back: the same key answers 201."""
     a, b = sync_pair
