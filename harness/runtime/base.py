@@ -26,6 +26,9 @@ class BankConfig:
     admin_token: str = "chaos-admin"
     toxiproxy_url: str | None = None
     proxy_server: str = "builtin"
+    bypass_proxies: bool = False
+    """Wire services straight to each other (no fault injection possible): only for measuring
+    the proxy tax in `bench/bank.py`."""
     extra_env: dict[str, str] = field(default_factory=dict)
 
 

@@ -45,7 +45,10 @@ class LocalRuntime:
         ports = free_ports(len(SERVICES))
         services = {s.name: Endpoint(HOST, port) for s, port in zip(SERVICES, ports, strict=True)}
         planned = Placement(services, {}, api)
-        proxies = {lk.name: self._create_proxy(lk.name, planned) for lk in LINKS}
+        if config.bypass_proxies:
+            proxies = {lk.name: planned.upstream(lk.name) for lk in LINKS}
+        else:
+            proxies = {lk.name: self._create_proxy(lk.name, planned) for lk in LINKS}
         self.placement = Placement(services, proxies, api)
         for svc in SERVICES:
             bind = self.placement.services[svc.name]
