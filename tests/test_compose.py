@@ -20,7 +20,7 @@ def _placement() -> Placement:
 
 
 def test_every_link_is_a_proxy_to_the_right_service() -> None:
-    """toxiproxy.json has one proxy per link, on the Docker runtime's port, to the topology's upstream."""
+    """toxiproxy.json: one proxy per link, on the Docker runtime's port, to the right upstream."""
     placement = _placement()
     proxies = {p["name"]: p for p in json.loads((TARGETS / "toxiproxy.json").read_text())}
     assert set(proxies) == {lk.name for lk in LINKS}
