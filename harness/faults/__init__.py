@@ -13,7 +13,7 @@ from harness.faults.admin import ClearingConfig, Flag, RevokeSessions
 from harness.faults.base import Fault, FaultContext
 from harness.faults.datacentre import Fence, Migrate, Promote
 from harness.faults.link import LinkDown, LinkUp
-from harness.faults.process import Crash, Freeze, Restart
+from harness.faults.process import Crash, Freeze, Isolate, Restart, SlowStart
 from harness.faults.toxic import ToxicFault, ToxicRemoval
 from harness.proxies import ToxicSpec
 from harness.spec import actions as spec
@@ -47,6 +47,8 @@ FAULTS: Mapping[str, Callable[[Any], Fault]] = {
     "crash": lambda a: Crash(a.service),
     "freeze": lambda a: Freeze(a.service),
     "restart": lambda a: Restart(a.service),
+    "slow_start": lambda a: SlowStart(a.service),
+    "isolate": lambda a: Isolate(a.service),
     "migrate": _migrate,
     "promote": lambda a: Promote(a.dc),
     "fence": lambda a: Fence(a.dc),

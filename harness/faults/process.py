@@ -66,3 +66,22 @@ class Isolate:
 
     def describe(self) -> str:
         return f"cut {self.service} off the network"
+
+
+@dataclass(frozen=True)
+class SlowStart:
+    service: str
+    kind: str = "slow_start"
+
+    def inject(self, ctx: FaultContext) -> None:
+        ctx.runtime.crash(self.service)
+        ctx.runtime.start_frozen(self.service)
+
+    def heal(self, ctx: FaultContext) -> None:
+        ctx.runtime.thaw(self.service)
+        if not ctx.runtime.running(self.service):
+            ctx.runtime.restart(self.service)
+        ctx.runtime.wait_ready(self.service)
+
+    def describe(self) -> str:
+        return f"restart {self.service}, slow to come up (answers nothing until healed)"

@@ -171,6 +171,14 @@ class DockerRuntime:
         self._container(service).restart(timeout=2)
         self._wait_healthy(service)
 
+    def start_frozen(self, service: str) -> None:
+        container = self._container(service)
+        container.start()
+        container.pause()
+
+    def wait_ready(self, service: str) -> None:
+        self._wait_healthy(service)
+
     def isolate(self, service: str) -> None:
         self.network.disconnect(self._container(service), force=True)
 

@@ -121,6 +121,14 @@ class LocalRuntime:
         self._group().restart(service)
         self._wait_healthy(service)
 
+    def start_frozen(self, service: str) -> None:
+        group = self._group()
+        group.restart(service)
+        group.freeze(service)
+
+    def wait_ready(self, service: str) -> None:
+        self._wait_healthy(service)
+
     def isolate(self, service: str) -> None:
         self._set_links(service, enabled=False)
 

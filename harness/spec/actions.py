@@ -129,6 +129,22 @@ class RestartAction(_Step):
     service: ServiceName
 
 
+class SlowStartAction(_Step):
+    """Kill a service and start it again, slow to come up: it answers nothing for `duration`."""
+
+    action: Literal["slow_start"]
+    service: ServiceName
+    duration: PositiveDuration
+
+
+class IsolateAction(_Step):
+    """Cut a service off the network (container disconnected, or every link of it cut)."""
+
+    action: Literal["isolate"]
+    service: ServiceName
+    duration: PositiveDuration | None = None
+
+
 NestedFault = Annotated[ToxicAction | LinkDownAction, Field(discriminator="action")]
 
 
@@ -207,6 +223,8 @@ Action = Annotated[
     | CrashAction
     | FreezeAction
     | RestartAction
+    | SlowStartAction
+    | IsolateAction
     | MigrateAction
     | PromoteAction
     | FenceAction

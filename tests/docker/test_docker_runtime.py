@@ -55,13 +55,15 @@ def _labelled(client: Any, run_part: str) -> tuple[list[str], list[str]]:
 
 
 def test_container_faults_and_verdict(tmp_path: Path, engine: Any) -> None:
-    """Crash (kill) and freeze (pause) containers under load: hardened passes, nothing remains."""
+    """Kill, pause, slow-start and disconnect containers under load: hardened passes, clean."""
     path = write_experiment(
         tmp_path,
         "docker-faults",
         timeline=[
             {"at": "fault", "action": "freeze", "service": "payments", "duration": "1s"},
+            {"at": "fault", "action": "isolate", "service": "clearing", "duration": "1s"},
             {"at": "fault+1s", "action": "crash", "service": "core-dc-a", "duration": "1s"},
+            {"at": "fault+1s", "action": "slow_start", "service": "payments", "duration": "1s"},
         ],
         recovery={"journeys": ["balance"], "max_time_to_recover_s": 6, "window_s": 2},
     )
@@ -69,12 +71,9 @@ def test_container_faults_and_verdict(tmp_path: Path, engine: Any) -> None:
     run_dir = run_experiment(load_experiment(path), path, options)
     outcome = analyse_run(run_dir)
     result = json.loads((run_dir / "result.json").read_text())
-    assert [(e["step"], e["kind"], e["outcome"]) for e in result["timeline"]] == [
-        ("inject", "freeze", "ok"),
-        ("heal", "freeze", "ok"),
-        ("inject", "crash", "ok"),
-        ("heal", "crash", "ok"),
-    ]
+    steps = sorted((e["kind"], e["step"], e["outcome"]) for e in result["timeline"])
+    kinds = ("crash", "freeze", "isolate", "slow_start")
+    assert steps == sorted((k, s, "ok") for k in kinds for s in ("inject", "heal")), steps
     assert outcome.matched, outcome.reason
     assert result["runtime"] == "docker"
     assert _labelled(engine, "docker-faults") == ([], [])

@@ -25,6 +25,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "crash": {"service": "core-dc-a", "duration": "1m"},
     "freeze": {"service": "payments", "duration": "3s"},
     "restart": {"service": "mobile-api"},
+    "slow_start": {"service": "payments", "duration": "10s"},
+    "isolate": {"service": "clearing", "duration": "20s"},
     "migrate": {"to": "dc-b", "fault_during": {"action": "link_down", "link": "core-replication"}},
     "promote": {"dc": "dc-b"},
     "fence": {"dc": "dc-a"},

@@ -1,0 +1,36 @@
+"""End to end, local runtime: slow start, isolation and freeze inject and heal cleanly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.analysis import analyse_run
+from harness.engine import RunOptions, run_experiment
+from harness.spec.loader import load_experiment
+from tests.e2e.tiny import write_experiment
+
+pytestmark = pytest.mark.e2e
+
+
+def test_slow_start_isolate_and_freeze(tmp_path: Path) -> None:
+    """Each fault injects and heals; the balance journey recovers; the verdict is as expected."""
+    path = write_experiment(
+        tmp_path,
+        "process-faults",
+        timeline=[
+            {"at": "fault", "action": "slow_start", "service": "payments", "duration": "1s"},
+            {"at": "fault", "action": "isolate", "service": "core-dc-b", "duration": "1s"},
+            {"at": "fault+1s", "action": "freeze", "service": "clearing", "duration": "500ms"},
+        ],
+        recovery={"journeys": ["balance"], "max_time_to_recover_s": 6, "window_s": 2},
+    )
+    run_dir = run_experiment(load_experiment(path), path, RunOptions("hardened", out_dir=tmp_path))
+    outcome = analyse_run(run_dir)
+    result = json.loads((run_dir / "result.json").read_text())
+    steps = sorted((e["kind"], e["step"], e["outcome"]) for e in result["timeline"])
+    kinds = ("freeze", "isolate", "slow_start")
+    assert steps == sorted((k, s, "ok") for k in kinds for s in ("inject", "heal")), steps
+    assert outcome.matched, outcome.reason
