@@ -93,9 +93,13 @@ def run_checks(
     state: BankState | None,
 ) -> tuple[list[Check], RunHistory]:
     t0 = float(run["t0"])
+    phases = {p["name"]: p for p in run["schedule"]["phases"]}
+    fault_start_s = t0 + phases["fault"]["start_s"]
     windows = tuple(
-        Window(p["name"], t0 + p["start_s"], t0 + p["end_s"]) for p in run["schedule"]["phases"]
-    )
+        Window(name, t0 + p["start_s"], t0 + p["end_s"],
+               answered_by_s=fault_start_s if name == "baseline" else None)
+        for name, p in phases.items()
+    )  # fmt: skip
     fault = next(w for w in windows if w.name == "fault")
     history = RunHistory(samples, windows, fault.end_s, windows[-1].end_s)
     checks = evaluate(

@@ -71,3 +71,16 @@ def test_phase_table_rows_in_order() -> None:
         ("balance", "fault", 0),
     ]
     assert rows[1].availability_pct == 0.0
+
+
+def test_baseline_is_not_charged_with_requests_the_fault_caught_in_flight() -> None:
+    """With answered_by_s, a request due in the window but answered after it does not count."""
+    window = Window("baseline", T0, T0 + 10, answered_by_s=T0 + 10)
+    samples = [
+        Sample(T0 + 1, "balance", 200, 20.0, "ok"),
+        Sample(T0 + 9.9, "balance", 503, 300.0, "failed"),  # answered at 10.2: the fault's
+    ]
+    stats = phase_stats(samples, "balance", window)
+    assert (stats.requests, stats.ok, stats.availability_pct) == (1, 1, 100.0)
+    plain = phase_stats(samples, "balance", Window("baseline", T0, T0 + 10))
+    assert (plain.requests, plain.ok) == (2, 1)

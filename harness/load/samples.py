@@ -42,6 +42,11 @@ class Sample:
     payment_status: str | None = None
     amount: str | None = None
 
+    @property
+    def answered_s(self) -> float:
+        """When the customer had the answer, or gave up (epoch s); due time if never sent."""
+        return self.t_s + self.latency_ms / 1000.0
+
     @classmethod
     def from_json(cls, line: str) -> Sample:
         """A sample from one JSON line written by `write_sample`."""

@@ -31,7 +31,7 @@ class PhaseStats:
 
 def phase_stats(samples: Iterable[Sample], journeys: Journeys, window: Window) -> PhaseStats:
     """Summarise the journeys' requests that were due inside the window."""
-    tally = Tally.of(s for s in select(samples, journeys) if window.contains(s.t_s))
+    tally = Tally.of(s for s in select(samples, journeys) if window.holds(s))
     duration_s = window.duration_s
     return PhaseStats(
         journey="+".join(sorted(journey_set(journeys))),

@@ -34,6 +34,9 @@ class Window:
     name: str
     start_s: float
     end_s: float
+    answered_by_s: float | None = None
+    """If set, a request counts in this window only if answered before then: the baseline
+    is steady state, so requests the fault's start caught in flight are not charged to it."""
 
     def __post_init__(self) -> None:
         if self.end_s < self.start_s:
@@ -46,6 +49,11 @@ class Window:
     def contains(self, t_s: float) -> bool:
         """Whether a due time falls in [start, end)."""
         return self.start_s <= t_s < self.end_s
+
+    def holds(self, sample: Sample) -> bool:
+        """Whether a request counts in this window: due inside it (and answered in time)."""
+        answered_in_time = self.answered_by_s is None or sample.answered_s < self.answered_by_s
+        return self.contains(sample.t_s) and answered_in_time
 
 
 @dataclass(frozen=True)
