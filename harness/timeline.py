@@ -57,7 +57,7 @@ class Timeline:
         self._queue: list[tuple[float, int, str, Fault]] = []
         for seq, item in enumerate(items):
             heapq.heappush(self._queue, (item.offset_s, 2 * seq, "inject", item.fault))
-            if item.duration_s is not None:
+            if item.duration_s is not None and item.fault.reversible:
                 end = item.offset_s + item.duration_s
                 heapq.heappush(self._queue, (end, 2 * seq + 1, "heal", item.fault))
 
@@ -86,7 +86,8 @@ class Timeline:
         started = self.clock()
         try:
             if step == "inject":
-                self._active.append(fault)
+                if fault.reversible:
+                    self._active.append(fault)
                 fault.inject(self.ctx)
             else:
                 fault.heal(self.ctx)

@@ -27,6 +27,7 @@ class RecordingFault:
     log: list[tuple[str, str, float]] = field(default_factory=list)
     fail_inject: bool = False
     kind: str = "recording"
+    reversible: bool = True
 
     def inject(self, ctx: Any) -> None:
         self.log.append(("inject", self.name, round(self.clock.now - 1000.0, 2)))
@@ -94,3 +95,15 @@ def test_failed_injection_is_recorded_and_still_healed() -> None:
     assert timeline.events[0].outcome == "failed" and "cannot" in timeline.events[0].error
     timeline.heal_all(1000.0)
     assert log[-1][:2] == ("heal", "bad")
+
+
+def test_a_step_with_nothing_to_undo_is_never_healed() -> None:
+    """Operator steps (restart, promote, remove a toxic) are injected once and not healed."""
+    clock, log = FakeClock(), []
+    step = RecordingFault("restart", clock, log, reversible=False)
+    timeline = Timeline(
+        [Scheduled(0.5, step, 1.0)], cast(FaultContext, None), clock=clock, sleep=clock.sleep
+    )
+    timeline.run(1000.0, 3.0)
+    assert timeline.heal_all(1000.0) == []
+    assert [(s, n) for s, n, _ in log] == [("inject", "restart")]

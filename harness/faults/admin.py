@@ -20,6 +20,7 @@ class Flag:
     service: str
     flags: Mapping[str, Any]
     kind: str = "flag"
+    reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.admin.post(self.service, "/admin/flags", dict(self.flags))
@@ -37,6 +38,7 @@ class ClearingConfig:
     settings: Mapping[str, Any]
     restore: Mapping[str, Any] = field(default_factory=dict)
     kind: str = "clearing"
+    reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.admin.post("clearing", "/admin/config", dict(self.settings))
@@ -53,6 +55,7 @@ class ClearingConfig:
 class RevokeSessions:
     force_password_change: bool = True
     kind: str = "revoke_sessions"
+    reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.admin.post(

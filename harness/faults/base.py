@@ -3,7 +3,9 @@
 A fault is one kind of breakage with its undo: `inject` breaks, `heal` restores, `describe`
 says what it does in one line for the timeline. `heal` must be safe to call when `inject`
 failed half-way or never ran, and safe to call twice: the engine heals every injected fault
-on the way out, whatever happened.
+on the way out, whatever happened. A step that is itself a repair or an operator's action
+(restart, promote, remove a toxic) has nothing to undo: `reversible` is False and the
+timeline never heals it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ class FaultContext:
 class Fault(Protocol):
     @property
     def kind(self) -> str: ...
+
+    @property
+    def reversible(self) -> bool: ...
 
     def inject(self, ctx: FaultContext) -> None: ...
 

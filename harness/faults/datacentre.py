@@ -26,6 +26,7 @@ log = structlog.get_logger()
 class Promote:
     dc: str
     kind: str = "promote"
+    reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.admin.post(core_service(self.dc), "/admin/promote")
@@ -41,6 +42,7 @@ class Promote:
 class Fence:
     dc: str
     kind: str = "fence"
+    reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.admin.post(core_service(self.dc), "/admin/fence")
@@ -83,11 +85,20 @@ class Migrate:
     fault_during: Fault | None = None
     drain_timeout_s: float = 2.0
     kind: str = "migrate"
+    reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
+        if self.fault_during is None:
+            self._switch(ctx)
+            return
+        self.fault_during.inject(ctx)
+        try:
+            self._switch(ctx)
+        finally:
+            self.fault_during.heal(ctx)
+
+    def _switch(self, ctx: FaultContext) -> None:
         source = other_dc(self.to)
-        if self.fault_during is not None:
-            self.fault_during.inject(ctx)
         lag = wait_for_drain(ctx, source, self.drain_timeout_s)
         if lag:
             ctx.notes.append(
@@ -100,13 +111,10 @@ class Migrate:
             ctx.notes.append(f"migration to {self.to}: could not fence {source}: {exc}")
         ctx.admin.post(core_service(self.to), "/admin/promote")
         repoint(ctx, self.to)
-        if self.fault_during is not None:
-            self.fault_during.heal(ctx)
         log.info("migrated", to=self.to, lag_entries_at_fence=lag)
 
     def heal(self, ctx: FaultContext) -> None:
-        if self.fault_during is not None:
-            self.fault_during.heal(ctx)
+        """A migration is not undone; the rollback is another migration."""
 
     def describe(self) -> str:
         during = (

@@ -11,6 +11,7 @@ from harness.faults.base import FaultContext
 class LinkDown:
     link: str
     kind: str = "link_down"
+    reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.proxies.set_enabled(self.link, False)
@@ -26,6 +27,7 @@ class LinkDown:
 class LinkUp:
     link: str
     kind: str = "link_up"
+    reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.proxies.set_enabled(self.link, True)

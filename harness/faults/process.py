@@ -11,6 +11,7 @@ from harness.faults.base import FaultContext
 class Crash:
     service: str
     kind: str = "crash"
+    reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.runtime.crash(self.service)
@@ -27,6 +28,7 @@ class Crash:
 class Freeze:
     service: str
     kind: str = "freeze"
+    reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.runtime.freeze(self.service)
@@ -42,6 +44,7 @@ class Freeze:
 class Restart:
     service: str
     kind: str = "restart"
+    reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.runtime.restart(self.service)
@@ -57,6 +60,7 @@ class Restart:
 class Isolate:
     service: str
     kind: str = "isolate"
+    reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.runtime.isolate(self.service)
@@ -72,6 +76,7 @@ class Isolate:
 class SlowStart:
     service: str
     kind: str = "slow_start"
+    reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.runtime.crash(self.service)

@@ -15,6 +15,7 @@ class ToxicFault:
     link: str
     toxic: ToxicSpec
     kind: str = "toxic"
+    reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.proxies.add_toxic(self.link, self.toxic)
@@ -36,6 +37,7 @@ class ToxicRemoval:
     link: str
     name: str
     kind: str = "toxic_remove"
+    reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
         ctx.proxies.remove_toxic(self.link, self.name)
