@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
-
-import structlog
 
 from harness import __version__
 from harness.errors import ConfigError, HarnessError
@@ -103,9 +100,3 @@ def experiment_files(files: Sequence[Path]) -> list[Path]:
         if not path.is_file():
             raise ConfigError(f"{path}: no such experiment file")
     return list(files)
-
-
-def wait_forever() -> None:  # pragma: no cover - interactive
-    structlog.get_logger().info("bank_up")
-    while True:
-        time.sleep(3600)

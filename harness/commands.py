@@ -15,7 +15,6 @@ from harness.cli import (
     EXIT_INPUT,
     EXIT_OK,
     experiment_files,
-    wait_forever,
 )
 from harness.engine import Interrupted, RunOptions, new_run_id, run_experiment
 from harness.errors import ConfigError, HarnessError
@@ -25,6 +24,7 @@ from harness.runtime.base import BankConfig
 from harness.runtime.processes import find_leftovers, kill_leftovers
 from harness.spec.loader import load_experiment, validate_files
 from harness.suite import SuiteEntry, print_table, write_suite
+from harness.topology import SERVICE_NAMES
 
 
 def _validate_or_raise(files: list[Path]) -> None:
@@ -126,27 +126,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_up(args: argparse.Namespace) -> int:
     run_id = "up-" + new_run_id("bank", args.profile)
-    run_dir = args.out / "runs" / run_id
+    config = BankConfig(
+        run_id, args.out / "runs" / run_id, args.profile, seed=args.seed, customers=args.customers
+    )
     runtime = make_runtime(args.runtime)
     try:
-        placement = runtime.start(
-            BankConfig(run_id, run_dir, args.profile, seed=args.seed, customers=args.customers)
-        )
-        print(
-            json.dumps(
-                {
-                    "edge_url": placement.edge_url,
-                    "fault_proxy_api": placement.proxy_api.url,
-                    "services": {k: v.url for k, v in placement.services.items()},
-                    "proxies": {k: v.address for k, v in placement.proxies.items()},
-                    "admin_token": "chaos-admin",
-                    "logs": str(run_dir / "logs"),
-                },
-                indent=2,
-            )
-        )
-        print("bank is up; Ctrl-C (or `harness down`) stops it", file=sys.stderr)
-        wait_forever()
+        placement = runtime.start(config)
+        where = {
+            "edge_url": placement.edge_url,
+            "fault_proxy_api": placement.proxy_api.url,
+            "services": {k: v.url for k, v in placement.services.items()},
+            "proxies": {k: v.address for k, v in placement.proxies.items()},
+            "admin_token": config.admin_token,
+            "customers": f"CUST-0001..CUST-{args.customers:04d}, password <id lower-cased>"
+            "-correct-horse",
+            "logs": str(config.run_dir / "logs"),
+        }
+        print(json.dumps(where, indent=2), flush=True)
+        print("bank is up; Ctrl-C here (or `harness down` elsewhere) stops it", file=sys.stderr)
+        while all(runtime.running(name) for name in SERVICE_NAMES):
+            time.sleep(1.0)
+        print("the bank was stopped (harness down)", file=sys.stderr)
     except KeyboardInterrupt:
         pass
     finally:

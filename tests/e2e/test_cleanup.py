@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from harness.proxies import ProxyControl
@@ -125,3 +126,34 @@ def test_doctor_removes_what_a_sigkilled_run_left(tmp_path: Path) -> None:
         if run.poll() is None:
             run.kill()
             run.wait()
+
+
+def test_up_serves_customers_and_down_stops_it(tmp_path: Path) -> None:
+    """`harness up` prints where the bank is; customers can log in; `harness down` stops it all."""
+    up = subprocess.Popen(
+        [sys.executable, "-m", "harness", "up", "--customers", "3", "--out", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert up.stdout is not None
+        lines = []
+        while not lines or lines[-1] != "}\n":
+            line = up.stdout.readline()
+            assert line, up.stderr.read() if up.stderr else "harness up ended"
+            lines.append(line)
+        where = json.loads("".join(lines))
+        login = httpx.post(
+            f"{where['edge_url']}/v1/auth/login",
+            json={"customer_id": "CUST-0003", "password": "cust-0003-correct-horse"},
+            timeout=10,
+        )
+        assert login.status_code == 200, login.text
+        down = _harness("down")
+        output, _ = down.communicate(timeout=60)
+        assert down.returncode == 0, output.decode()
+        assert up.wait(timeout=30) == 0
+        assert [p for p in find_leftovers() if p.run_id.startswith("up-")] == []
+    finally:
+        if up.poll() is None:
+            up.kill()
+            up.wait()
