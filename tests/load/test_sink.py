@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from harness.load.process import tail_samples
 from harness.load.samples import Sample, read_samples, write_sample
 from harness.load.sink import SampleSink, sample_line
@@ -60,3 +63,28 @@ def test_tail_samples_reads_only_complete_lines(tmp_path: Path) -> None:
 def test_tail_samples_of_a_missing_file_is_empty(tmp_path: Path) -> None:
     """Before the runner created its file there is nothing to show."""
     assert tail_samples(tmp_path / "absent.jsonl", 0) == ([], 0)
+
+
+@given(
+    st.builds(
+        Sample,
+        t_s=st.floats(0, 2e9, allow_nan=False),
+        journey=st.text(max_size=12),
+        status=st.integers(0, 599),
+        latency_ms=st.floats(0, 1e6, allow_nan=False),
+        outcome=st.sampled_from(["ok", "failed", "unknown"]),
+        customer=st.text(max_size=12),
+        served=st.booleans(),
+        detail=st.text(max_size=40),
+        transfer_id=st.none() | st.text(max_size=20),
+        idempotency_key=st.none() | st.text(max_size=20),
+        payment_status=st.none() | st.sampled_from(["ACSC", "RJCT", "ACSP"]),
+        amount=st.none() | st.text(max_size=8),
+    )
+)
+def test_fast_line_is_exactly_the_record_format(sample: Sample) -> None:
+    """For any sample (escapes, unicode, None, floats) the line equals write_sample's."""
+    stream = io.StringIO()
+    write_sample(stream, sample)
+    assert sample_line(sample) + "\n" == stream.getvalue()
+    assert Sample.from_json(sample_line(sample)) == sample
