@@ -78,8 +78,9 @@ def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
         "run", str(path), "--out", str(tmp_path), "--toxiproxy-url", external_proxy.api.url
     )
     try:
-        if moment == "startup":
+        if moment == "startup":  # proxies made, services starting
             _wait("the proxies", lambda: len(control.list()) > 0)
+            _wait("a bank process", lambda: bool(_ours(name)))
         elif moment == "fault":
             _wait("the toxic", lambda: _toxics(control) > 0)
         else:
