@@ -16,8 +16,9 @@ from harness.cli import (
     EXIT_OK,
     experiment_files,
 )
-from harness.engine import Interrupted, RunOptions, new_run_id, run_experiment
+from harness.engine import RunOptions, new_run_id, run_experiment
 from harness.errors import ConfigError, HarnessError
+from harness.interrupts import Interrupted
 from harness.report.digest import write_suite_reports
 from harness.runtime import make_runtime
 from harness.runtime.base import BankConfig

@@ -11,14 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import structlog
@@ -28,6 +24,7 @@ from harness.bankadmin import BankAdmin
 from harness.errors import ConfigError
 from harness.exports import collect_exports, settle_payments
 from harness.faults import FaultContext, build_fault
+from harness.interrupts import Interrupted, interruptible, shielded
 from harness.load.process import LoadConfig, LoadProcess
 from harness.progress import AbortWatch, Progress
 from harness.proxies import ProxyControl
@@ -40,10 +37,6 @@ from harness.timeline import Scheduled, Timeline
 log = structlog.get_logger()
 
 
-class Interrupted(Exception):  # noqa: N818 - it names the event, like KeyboardInterrupt
-    """SIGTERM or SIGINT arrived during a run."""
-
-
 @dataclass(frozen=True)
 class RunOptions:
     profile: str
@@ -53,32 +46,6 @@ class RunOptions:
     toxiproxy_url: str | None = None
     out_dir: Path = Path("reports")
     progress: bool = False
-
-
-@contextmanager
-def signals_interrupt() -> Iterator[None]:
-    """Turn SIGTERM/SIGINT into `Interrupted` for the body; restore handlers after."""
-
-    def raise_interrupted(signum: int, _frame: FrameType | None) -> None:
-        raise Interrupted(signal.Signals(signum).name)
-
-    previous = {s: signal.signal(s, raise_interrupted) for s in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-@contextmanager
-def signals_ignored() -> Iterator[None]:
-    """Let cleanup finish: a second Ctrl-C must not leave faults behind."""
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def overrides_for(experiment: Experiment, profile: str) -> tuple[str, ...]:
@@ -143,7 +110,7 @@ class ExperimentRun:
         structlog.contextvars.bind_contextvars(run_id=self.config.run_id)
         self._save()
         try:
-            with signals_interrupt():
+            with interruptible():
                 self._execute()
         except Interrupted as exc:
             self.record.update(status="interrupted", error=f"interrupted by {exc}")
@@ -152,7 +119,7 @@ class ExperimentRun:
             self.record.update(status="error", error=f"{type(exc).__name__}: {exc}")
             raise
         finally:
-            with signals_ignored():
+            with shielded(then_raise=False):
                 self._tear_down()
                 self._save()
                 structlog.contextvars.unbind_contextvars("run_id")

@@ -20,6 +20,7 @@ from pathlib import Path
 import structlog
 
 from harness.errors import InfraError
+from harness.interrupts import shielded
 
 RUN_MARKER = "BANK_CHAOS_RUN"
 
@@ -54,11 +55,7 @@ class ProcessGroup:
         """Start `argv` with its output in `log_path`; the child ignores terminal Ctrl-C."""
         log_path.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **self.env, RUN_MARKER: self.run_id, "PYTHONUNBUFFERED": "1"}
-        # A signal handler raising mid-Popen would lose track of a forked child: hold
-        # SIGINT/SIGTERM until the child is registered, then let them through.
-        held = {signal.SIGINT, signal.SIGTERM}
-        signal.pthread_sigmask(signal.SIG_BLOCK, held)
-        try:
+        with shielded():  # an Interrupted raised mid-Popen would lose track of the child
             with log_path.open("ab") as out:
                 popen = subprocess.Popen(
                     list(argv),
@@ -70,8 +67,6 @@ class ProcessGroup:
                 )
             child = Child(name, tuple(argv), log_path, popen)
             self.children[name] = child
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
         log.debug("process_started", name=name, pid=child.pid)
         return child
 

@@ -40,6 +40,17 @@ def _wait(what: str, condition: Callable[[], bool], timeout_s: float = 60) -> No
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _stop(run: subprocess.Popen[bytes]) -> None:
+    """End a harness a failed test left running the way a user would: SIGTERM, then wait."""
+    if run.poll() is None:
+        run.terminate()
+        try:
+            run.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            run.kill()
+            run.wait()
+
+
 def _harness(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "harness", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -91,9 +102,7 @@ def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
         run.send_signal(sig)
         output, _ = run.communicate(timeout=60)
     finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
+        _stop(run)
     assert run.returncode == 3, output.decode()
     assert b"Traceback" not in output, output.decode()
     assert _leftovers(name) == []
@@ -124,9 +133,7 @@ def test_doctor_removes_what_a_sigkilled_run_left(tmp_path: Path) -> None:
         assert f"stopping pid {left[0]}".encode() in output
         _wait("the leftovers to go", lambda: _ours(name) == [], timeout_s=10)
     finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
+        _stop(run)
 
 
 def test_up_serves_customers_and_down_stops_it(tmp_path: Path) -> None:
