@@ -11,8 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,7 @@ from harness.engine import RunOptions, run_experiment
 from harness.runtime.docker_cleanup import LABEL, docker_client
 from harness.runtime.images import IMAGES
 from harness.spec.loader import load_experiment
-from tests.e2e.tiny import write_experiment
+from tests.e2e.tiny import run_started, wait_for, write_experiment
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 REPO = Path(__file__).resolve().parents[2]
@@ -99,15 +97,6 @@ def test_real_experiment_gives_the_same_verdicts_as_local(tmp_path: Path, engine
     assert done.stderr.count("✔") == 2, done.stderr[-3000:]
 
 
-def _wait(what: str, condition: Callable[[], bool], timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, engine: Any) -> None:
     """SIGKILL the harness mid-run: containers and network stay; `harness doctor` removes them."""
     name = "docker-sigkill"
@@ -130,12 +119,7 @@ def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, eng
         stderr=subprocess.DEVNULL,
     )
     try:
-
-        def running() -> bool:
-            runs = list((tmp_path / "runs").glob(f"*-{name}-*/run.json"))
-            return bool(runs) and json.loads(runs[0].read_text()).get("status") == "running"
-
-        _wait("the run to start", running)
+        wait_for("the run to start", run_started(tmp_path, name), timeout_s=120)
         os.kill(run.pid, signal.SIGKILL)
         run.wait(timeout=10)
         containers, networks = _labelled(engine, name)

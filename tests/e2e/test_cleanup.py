@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,7 +18,7 @@ from harness.proxies import ProxyControl
 from harness.proxy_server import FaultProxyProcess, start_fault_proxy
 from harness.runtime.processes import Leftover, find_leftovers
 from harness.topology import LINK_NAMES
-from tests.e2e.tiny import write_experiment
+from tests.e2e.tiny import run_started, wait_for, write_experiment
 
 pytestmark = pytest.mark.e2e
 
@@ -29,15 +29,6 @@ TOXIC = {
     "duration": "2s",
     "toxic": {"type": "latency", "attributes": {"latency": 50}},
 }
-
-
-def _wait(what: str, condition: Callable[[], bool], timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _stop(run: subprocess.Popen[bytes]) -> None:
@@ -90,13 +81,13 @@ def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
     )
     try:
         if moment == "startup":  # proxies made, services starting
-            _wait("the proxies", lambda: len(control.list()) > 0)
-            _wait("a bank process", lambda: bool(_ours(name)))
+            wait_for("the proxies", lambda: len(control.list()) > 0)
+            wait_for("a bank process", lambda: bool(_ours(name)))
         elif moment == "fault":
-            _wait("the toxic", lambda: _toxics(control) > 0)
+            wait_for("the toxic", lambda: _toxics(control) > 0)
         else:
-            _wait("the toxic", lambda: _toxics(control) > 0)
-            _wait("the heal", lambda: _toxics(control) == 0)
+            wait_for("the toxic", lambda: _toxics(control) > 0)
+            wait_for("the heal", lambda: _toxics(control) == 0)
             time.sleep(0.5)
         assert _ours(name), "the bank should be running at this moment"
         run.send_signal(sig)
@@ -117,12 +108,7 @@ def test_doctor_removes_what_a_sigkilled_run_left(tmp_path: Path) -> None:
     )
     run = _harness("run", str(path), "--out", str(tmp_path))
     try:
-
-        def running() -> bool:
-            runs = list((tmp_path / "runs").glob(f"*-{name}-*/run.json"))
-            return bool(runs) and json.loads(runs[0].read_text()).get("status") == "running"
-
-        _wait("the run to start", running)
+        wait_for("the run to start", run_started(tmp_path, name), timeout_s=120)
         os.kill(run.pid, signal.SIGKILL)
         run.wait(timeout=10)
         left = _ours(name)
@@ -131,7 +117,7 @@ def test_doctor_removes_what_a_sigkilled_run_left(tmp_path: Path) -> None:
         output, _ = doctor.communicate(timeout=60)
         assert doctor.returncode == 0, output.decode()
         assert f"stopping pid {left[0]}".encode() in output
-        _wait("the leftovers to go", lambda: _ours(name) == [], timeout_s=10)
+        wait_for("the leftovers to go", lambda: _ours(name) == [], timeout_s=10)
     finally:
         _stop(run)
 
@@ -144,7 +130,7 @@ def test_up_serves_customers_and_down_stops_it(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         assert up.stdout is not None
-        lines = []
+        lines: list[str] = []
         while not lines or lines[-1] != "}\n":
             line = up.stdout.readline()
             assert line, up.stderr.read() if up.stderr else "harness up ended"

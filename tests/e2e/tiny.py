@@ -1,7 +1,10 @@
-"""A tiny experiment file for end-to-end tests: seconds long, one journey, one fault."""
+"""End-to-end test helpers: a tiny experiment file (seconds long, one journey), and waits."""
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +39,23 @@ def write_experiment(folder: Path, name: str, **changes: Any) -> Path:
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False))
     return path
+
+
+def wait_for(what: str, condition: Callable[[], bool], timeout_s: float = 60) -> None:
+    """Poll `condition` every 50 ms; AssertionError naming `what` after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def run_started(out: Path, name: str) -> Callable[[], bool]:
+    """A condition: the run of experiment `name` under `out` has its bank up and load going."""
+
+    def started() -> bool:
+        runs = list((out / "runs").glob(f"*-{name}-*/run.json"))
+        return bool(runs) and json.loads(runs[0].read_text()).get("status") == "running"
+
+    return started
