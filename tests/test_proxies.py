@@ -1,6 +1,6 @@
-"""ProxyControl and the fault-proxy process against the real builtin server on loopback.
+"""ProxyControl against the real builtin server on loopback (the process: test_proxy_server.py).
 
-Covers harness/proxies.py and harness/proxy_server.py: every API call, every error
+Covers harness/proxies.py: every API call, every error
 translation (404/409/400/500/503, timeout, refused, non-JSON, malformed), heal after partial
 failure, and set_upstream moving traffic between two echo servers.
 """
@@ -8,21 +8,16 @@ failure, and set_upstream moving traffic between two echo servers.
 from __future__ import annotations
 
 import http.server
-import os
-import signal
 import socket
 import socketserver
-import stat
-import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from harness.errors import ConfigError, InfraError, ProxyError
+from harness.errors import ProxyError
 from harness.proxies import ProxyControl, ProxyInfo, ProxySpec, ToxicSpec
-from harness.proxy_server import FaultProxyProcess, attach, free_port, start_fault_proxy
+from harness.proxy_server import FaultProxyProcess, free_port, start_fault_proxy
 from harness.topology import Endpoint
 
 IO_TIMEOUT_S = 5.0
@@ -413,89 +408,3 @@ def test_toxic_spec_default_name_and_listen_endpoint() -> None:
     assert ToxicSpec("timeout", name="blackhole").effective_name == "blackhole"
     info = ProxyInfo("x", "[::]:20000", "127.0.0.1:1", True)
     assert info.listen_endpoint == Endpoint("127.0.0.1", 20000)
-
-
-# -- the server process ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("http://127.0.0.1:8474", Endpoint("127.0.0.1", 8474)),
-        ("http://localhost:9000/", Endpoint("localhost", 9000)),
-        ("http://127.0.0.1", Endpoint("127.0.0.1", 8474)),
-    ],
-)
-def test_attach_parses_urls(url: str, expected: Endpoint) -> None:
-    """attach accepts http URLs with an optional port (Toxiproxy's default 8474)."""
-    assert attach(url) == expected
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "127.0.0.1:8474",
-        "https://127.0.0.1:8474",
-        "http://:8474",
-        "http://h:99999",
-        "http://h:1/proxies",
-    ],
-)
-def test_attach_rejects_bad_urls(url: str) -> None:
-    """A URL without http scheme, host or valid port, or with a path, is a ConfigError."""
-    with pytest.raises(ConfigError, match=r"--toxiproxy-url"):
-        attach(url)
-
-
-def test_unknown_kind_and_missing_binary(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """An unknown kind lists the valid ones; a missing toxiproxy-server is an InfraError."""
-    with pytest.raises(ConfigError, match="valid: builtin, toxiproxy-server"):
-        start_fault_proxy("chaos-monkey")  # type: ignore[arg-type]
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(InfraError, match="toxiproxy-server not found on PATH"):
-        start_fault_proxy("toxiproxy-server")
-
-
-STUBBORN_SERVER = """#!{python}
-import argparse, http.server, signal
-signal.signal(signal.SIGTERM, signal.SIG_IGN)
-args = argparse.ArgumentParser()
-args.add_argument("-host"); args.add_argument("-port", type=int)
-opts = args.parse_args()
-class Version(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = b'{{"version": "stub"}}\\n'
-        self.send_response(200); self.send_header("Content-Length", str(len(body)))
-        self.end_headers(); self.wfile.write(body)
-http.server.HTTPServer((opts.host, opts.port), Version).serve_forever()
-"""
-
-
-@pytest.mark.integration
-def test_toxiproxy_kind_waits_for_version_and_kills_stubborn_server(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """The binary kind picks a port, waits for /version, and SIGKILLs a server ignoring TERM."""
-    binary = tmp_path / "toxiproxy-server"
-    binary.write_text(STUBBORN_SERVER.format(python=sys.executable))
-    binary.chmod(binary.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    process = start_fault_proxy("toxiproxy-server", log_path=tmp_path / "server.log")
-    try:
-        assert process.api.port != 0
-        assert ProxyControl(process.api).version() == "stub"
-    finally:
-        code = process.stop(timeout_s=0.5)
-    assert code == -signal.SIGKILL and not process.alive()
-
-
-@pytest.mark.integration
-def test_builtin_start_reports_port_and_stop_frees_it(tmp_path: Path) -> None:
-    """The builtin server reports its bound port; stop() ends it and the port closes."""
-    process = start_fault_proxy("builtin", seed=3, log_path=tmp_path / "fp.log")
-    try:
-        assert process.alive() and process.api.port != 0
-        assert ProxyControl(process.api).list() == ()
-    finally:
-        process.stop()
-    assert not process.alive() and refuses(process.api)
