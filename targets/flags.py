@@ -3,8 +3,10 @@
 Faults that TCP cannot express go through this admin API, never through hidden code paths:
 `error_rate` (share of requests answered 500 `injected_fault`), `extra_latency_ms` (added before
 handling) and `read_only` (writes refused with 503 + Retry-After). Flags are merged on POST and
-read on GET. Health and admin routes are never faulted, so the harness can always undo a fault.
-This module must not know about any service's domain; the random generator is passed in.
+read on GET; an unknown flag or a bad value is a 400 naming the valid ones. Only the public
+`/v1/` API is faulted: health, admin and internal (replication) routes never are, so the
+harness can always undo a fault. This module must not know about any service's domain; the
+random generator is passed in (seeded, so a run repeats).
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from dataclasses import dataclass
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from targets.service import require_admin
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-EXEMPT_PREFIXES = ("/health", "/admin")
+FAULTED_PREFIX = "/v1/"
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,26 @@ class HttpFlags:
 class FlagsUpdate(BaseModel):
     """Body of POST /admin/flags: only the given fields change."""
 
+    model_config = ConfigDict(extra="forbid", strict=True)
+
     error_rate: float | None = Field(default=None, ge=0.0, le=1.0)
-    extra_latency_ms: int | None = Field(default=None, ge=0)
+    extra_latency_ms: int | None = Field(default=None, ge=0, le=60_000)
     read_only: bool | None = None
+
+
+def parse_update(raw: object) -> FlagsUpdate | str:
+    """The update in a POST body, or a one-line reason it is refused."""
+    if not isinstance(raw, dict):
+        return "the body must be a JSON object of flags"
+    valid = ", ".join(FlagsUpdate.model_fields)
+    unknown = sorted(set(raw) - set(FlagsUpdate.model_fields))
+    if unknown:
+        return f"unknown flag(s) {unknown}; valid: {valid}"
+    try:
+        return FlagsUpdate.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return f"{'.'.join(map(str, first['loc']))}: {first['msg']}; valid: {valid}"
 
 
 def merge_flags(current: HttpFlags, update: FlagsUpdate) -> HttpFlags:
@@ -57,7 +76,7 @@ def install_flags(app: FastAPI, rng: random.Random, retry_after_s: int = 1) -> N
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         flags: HttpFlags = request.app.state.flags
-        if request.url.path.startswith(EXEMPT_PREFIXES):
+        if not request.url.path.startswith(FAULTED_PREFIX):
             return await call_next(request)
         if flags.extra_latency_ms:
             await asyncio.sleep(flags.extra_latency_ms / 1000)
@@ -77,7 +96,13 @@ def install_flags(app: FastAPI, rng: random.Random, retry_after_s: int = 1) -> N
     async def read_flags(request: Request) -> dict[str, object]:
         return dataclasses.asdict(request.app.state.flags)
 
-    @app.post("/admin/flags", dependencies=[Depends(require_admin)])
-    async def write_flags(update: FlagsUpdate, request: Request) -> dict[str, object]:
+    @app.post("/admin/flags", dependencies=[Depends(require_admin)], response_model=None)
+    async def write_flags(request: Request) -> dict[str, object] | JSONResponse:
+        try:
+            update = parse_update(await request.json())
+        except ValueError:
+            update = "the body must be a JSON object of flags"
+        if isinstance(update, str):
+            return JSONResponse({"error": "invalid_flags", "detail": update}, status_code=400)
         request.app.state.flags = merge_flags(request.app.state.flags, update)
         return dataclasses.asdict(request.app.state.flags)

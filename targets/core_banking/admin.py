@@ -1,6 +1,7 @@
 """Token-protected operator routes (`/admin/...`) and the DC-to-DC replication receiver.
 
-Admin: promote, fence, replication status, consistency summary, full export, seed, flags.
+Admin: promote, fence, replication status, consistency summary, full export, seed
+(flags: the shared `targets.flags`).
 Internal (`/internal/replication/...`, same token): the standby's side of journal shipping.
 This module must not hold ledger rules; it calls ledger, queries, replog and the shipper.
 """
@@ -18,7 +19,6 @@ from fastapi.responses import JSONResponse
 from targets.core_banking import ledger, queries, replog
 from targets.core_banking.amounts import check_currency, parse_cents
 from targets.core_banking.api import commit_write, core_of, json_body, require_open
-from targets.core_banking.flags import Flags, merge_flags
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replication import Shipper
 from targets.core_banking.schema import Standing, last_seq, read_standing, write_standing
@@ -144,19 +144,6 @@ async def seed(request: Request) -> JSONResponse:
     balance = parse_cents(body.get("balance", "1000.00"), "balance")
     currency = check_currency(str(body.get("currency", "PEN")))
     return await commit_write(request, lambda txn: ledger.seed(txn, customers, balance, currency))
-
-
-@router.get("/admin/flags")
-async def get_flags(request: Request) -> dict[str, Any]:
-    flags: Flags = request.app.state.flags
-    return flags.as_json()
-
-
-@router.post("/admin/flags")
-async def set_flags(request: Request) -> dict[str, Any]:
-    request.app.state.flags = merge_flags(request.app.state.flags, await json_body(request))
-    flags: Flags = request.app.state.flags
-    return flags.as_json()
 
 
 @internal.get("/internal/replication/position")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,10 +22,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from targets.core_banking import admin, api
-from targets.core_banking.flags import install_flags
 from targets.core_banking.node import CoreNode, NodeConfig
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replication import Shipper
+from targets.flags import install_flags
 from targets.profiles import Profile
 from targets.service import create_app
 
@@ -49,7 +50,7 @@ def build_core_app(settings: CoreSettings) -> FastAPI:
     app = create_app(f"core-banking-{settings.node.dc}", settings.admin_token)
     app.router.lifespan_context = _lifespan_for(settings)
     app.state.ready = False
-    install_flags(app, settings.seed, settings.profile.retry_after_s)
+    install_flags(app, random.Random(settings.seed), settings.profile.retry_after_s)
     _install_error_shapes(app)
     app.include_router(api.router)
     app.include_router(admin.router)
