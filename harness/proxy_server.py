@@ -19,11 +19,11 @@ import re
 import selectors
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from harness.errors import ConfigError, InfraError
+from harness.runtime.ports import free_ports
 from harness.topology import Endpoint
 
 ServerKind = Literal["builtin", "toxiproxy-server"]
@@ -84,12 +85,19 @@ def start_fault_proxy(
     port: int = 0,
     seed: int | None = None,
     log_path: Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
 ) -> FaultProxyProcess:
-    """Start a fault-proxy server on `host:port` and return once its API answers."""
+    """Start a fault-proxy server on `host:port` and return once its API answers.
+
+    `env` is added to the server's environment (the runtimes mark their processes with it,
+    so `harness doctor` can find a server a killed run left).
+    """
+    full_env = {**os.environ, **(env or {})}
     if kind == "builtin":
-        return _start_builtin(host, port, seed, log_path)
+        return _start_builtin(host, port, seed, log_path, full_env)
     if kind == "toxiproxy-server":
-        return _start_toxiproxy(host, port, log_path)
+        return _start_toxiproxy(host, port, log_path, full_env)
     raise ConfigError(f"fault proxy kind {kind!r} is unknown; valid: {', '.join(SERVER_KINDS)}")
 
 
@@ -113,21 +121,20 @@ def attach(url: str) -> Endpoint:
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port on `host` that nothing listens on right now (the kernel's pick)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
+    return free_ports(1, host)[0]
 
 
 def _start_builtin(
-    host: str, port: int, seed: int | None, log_path: Path | None
+    host: str, port: int, seed: int | None, log_path: Path | None, env: Mapping[str, str]
 ) -> FaultProxyProcess:
     argv = [sys.executable, "-m", "harness.faultproxy", "--host", host, "--port", str(port)]
     if seed is not None:
         argv += ["--seed", str(seed)]
     log = _open_log(log_path)
     try:
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+        process = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=True
+        )
     finally:
         if log is not subprocess.DEVNULL:
             log.close()  # type: ignore[union-attr]
@@ -140,7 +147,9 @@ def _start_builtin(
     return FaultProxyProcess("builtin", api, process.pid, process)
 
 
-def _start_toxiproxy(host: str, port: int, log_path: Path | None) -> FaultProxyProcess:
+def _start_toxiproxy(
+    host: str, port: int, log_path: Path | None, env: Mapping[str, str]
+) -> FaultProxyProcess:
     binary = shutil.which(TOXIPROXY_BINARY)
     if binary is None:
         raise InfraError(
@@ -154,6 +163,7 @@ def _start_toxiproxy(host: str, port: int, log_path: Path | None) -> FaultProxyP
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
+            env=env,
             start_new_session=True,
         )
     finally:

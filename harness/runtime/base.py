@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from harness.topology import Placement
+
+if TYPE_CHECKING:  # proxy_server imports runtime.ports: no import cycle at run time
+    from harness.proxy_server import ServerKind
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class BankConfig:
     customers: int = 50
     admin_token: str = "chaos-admin"
     toxiproxy_url: str | None = None
-    proxy_server: str = "builtin"
+    proxy_server: ServerKind = "builtin"
     bypass_proxies: bool = False
     """Wire services straight to each other (no fault injection possible): only for measuring
     the proxy tax in `bench/bank.py`."""

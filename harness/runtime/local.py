@@ -13,11 +13,13 @@ import structlog
 
 from harness.bankadmin import BankAdmin
 from harness.errors import InfraError
+from harness.interrupts import shielded
 from harness.proxies import ProxyControl
+from harness.proxy_server import FaultProxyProcess, attach, start_fault_proxy
 from harness.runtime.base import BankConfig
 from harness.runtime.commandline import service_command
-from harness.runtime.ports import free_ports, http_ok, read_listen_line, wait_until
-from harness.runtime.processes import ProcessGroup, python_module
+from harness.runtime.ports import free_ports, http_ok, wait_until
+from harness.runtime.processes import RUN_MARKER, ProcessGroup, python_module
 from harness.topology import LINKS, SERVICES, Endpoint, Placement
 
 log = structlog.get_logger()
@@ -35,6 +37,7 @@ class LocalRuntime:
         self.control: ProxyControl | None = None
         self.placement: Placement | None = None
         self._external_proxy = False
+        self.fault_proxy: FaultProxyProcess | None = None
 
     def start(self, config: BankConfig) -> Placement:
         self.group = ProcessGroup(config.run_id, env=dict(config.extra_env))
@@ -60,31 +63,15 @@ class LocalRuntime:
         return self.placement
 
     def _start_fault_proxy(self, config: BankConfig, logs: Path) -> Endpoint:
-        assert self.group is not None
         if config.toxiproxy_url:
-            from harness.proxy_server import attach
-
             self._external_proxy = True
             return attach(config.toxiproxy_url)
-        if config.proxy_server == "toxiproxy-server":
-            from harness.proxy_server import start_fault_proxy
-
-            handle = start_fault_proxy(
-                "toxiproxy-server", HOST, 0, config.seed, logs / "faultproxy.log"
-            )
-            self._toxiproxy_handle = handle
-            return handle.api
-        log_path = logs / "faultproxy.log"
-        child = self.group.start(
-            "faultproxy",
-            python_module(
-                "harness.faultproxy", "--host", HOST, "--port", "0", "--seed", str(config.seed)
-            ),
-            log_path,
-        )
-        wait_until("fault proxy", lambda: read_listen_line(log_path) is not None, 15, child.alive)
-        host, port = read_listen_line(log_path) or (HOST, 0)
-        return Endpoint(host, port)
+        with shielded():  # an interrupt must not lose track of the server being started
+            self.fault_proxy = start_fault_proxy(
+                config.proxy_server, HOST, 0, config.seed, logs / "faultproxy.log",
+                env={RUN_MARKER: config.run_id},
+            )  # fmt: skip
+        return self.fault_proxy.api
 
     def _create_proxy(self, name: str, planned: Placement) -> Endpoint:
         assert self.control is not None
@@ -151,9 +138,8 @@ class LocalRuntime:
                         self.control.delete(lk.name)
             except Exception as exc:
                 problems.append(f"fault proxy: {exc}")
-        handle = getattr(self, "_toxiproxy_handle", None)
-        if handle is not None:
-            handle.stop()
+        if self.fault_proxy is not None:
+            self.fault_proxy.stop()
         if self.group is not None:
             problems += [f"process {name} would not stop" for name in self.group.stop_all()]
         return problems

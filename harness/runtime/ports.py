@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import socket
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 
@@ -51,15 +49,3 @@ def http_ok(url: str) -> Callable[[], bool]:
             return False
 
     return probe
-
-
-LISTENING = re.compile(r"listening (\S+):(\d+)")
-
-
-def read_listen_line(log_path: Path) -> tuple[str, int] | None:
-    """The `listening HOST:PORT` line a server printed to its log, if it has yet."""
-    try:
-        match = LISTENING.search(log_path.read_text(errors="replace"))
-    except OSError:
-        return None
-    return (match.group(1), int(match.group(2))) if match else None
