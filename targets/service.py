@@ -108,6 +108,10 @@ def base_parser(service: str, description: str) -> argparse.ArgumentParser:
         default=os.environ.get("BANK_ADMIN_TOKEN", "chaos-admin"),
         help="token for /admin routes (env BANK_ADMIN_TOKEN)",
     )
+    parser.add_argument(
+        "--seed", type=int, default=int(os.environ.get("BANK_SEED", "0")),
+        help="seed of the service's random draws (fault flags, jitter, rejects; env BANK_SEED)",
+    )  # fmt: skip
     parser.add_argument("--log-level", default=os.environ.get("BANK_LOG_LEVEL", "warning"))
     return parser
 

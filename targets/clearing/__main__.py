@@ -18,7 +18,6 @@ def clearing_parser() -> argparse.ArgumentParser:
     parser = base_parser("clearing", "Interbank clearing-house (payment scheme) mock.")
     parser.add_argument("--processing-ms", type=int, default=SchemeConfig.processing_ms)
     parser.add_argument("--reject-rate", type=float, default=SchemeConfig.reject_rate)
-    parser.add_argument("--seed", type=int, default=0, help="seed of the reject draws")
     return parser
 
 

@@ -36,9 +36,6 @@ def core_parser() -> argparse.ArgumentParser:
         default=None,
         help="where this DC ships its journal while primary (core-replication)",
     )
-    parser.add_argument(
-        "--seed", type=int, default=None, help="seed of the random draws behind the error_rate flag"
-    )
     return parser
 
 

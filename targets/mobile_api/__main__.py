@@ -31,12 +31,6 @@ def parser() -> argparse.ArgumentParser:
         default=int(os.environ.get("BANK_CUSTOMERS", "100")),
         help="customers seeded at start (CUST-0001 ...)",
     )
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=int(os.environ.get("BANK_SEED", "0")),
-        help="seed of the fault flags' random draws",
-    )
     return p
 
 

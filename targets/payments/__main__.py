@@ -32,7 +32,6 @@ def payments_parser() -> argparse.ArgumentParser:
         default=os.environ.get("BANK_DB", "payments.sqlite"),
         help="SQLite file (env BANK_DB)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of backoff jitter and flags")
     return parser
 
 
