@@ -24,18 +24,35 @@ from harness.runtime import make_runtime
 from harness.runtime.base import BankConfig
 from harness.runtime.processes import find_leftovers, kill_leftovers
 from harness.spec.loader import load_experiment, validate_files
+from harness.spec.model import Experiment
 from harness.suite import SuiteEntry, print_table, write_suite
 from harness.topology import SERVICE_NAMES
 
 
-def _validate_or_raise(files: list[Path]) -> None:
-    problems = validate_files(files)
+def _plan(files: list[Path], args: argparse.Namespace) -> list[tuple[Path, Experiment, str]]:
+    """Every (file, experiment, profile) to run; all bad input is reported before any run."""
+    if args.time_scale <= 0:
+        raise ConfigError(f"--time-scale must be above 0, not {args.time_scale:g}")
+    problems = [str(p) for p in validate_files(files)]
     if problems:
-        raise ConfigError("\n".join(str(p) for p in problems))
+        raise ConfigError("\n".join(problems))
+    plan: list[tuple[Path, Experiment, str]] = []
+    for path in files:
+        experiment = load_experiment(path)
+        for profile in args.profile or list(experiment.profiles):
+            if profile not in experiment.profiles:
+                valid = ", ".join(experiment.profiles)
+                problems.append(f"{path}: --profile {profile!r} is not in this experiment; "
+                                f"valid: {valid}")  # fmt: skip
+            plan.append((path, experiment, profile))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return plan
 
 
-def _run_one(path: Path, profile: str, args: argparse.Namespace) -> RunOutcome | None:
-    experiment = load_experiment(path)
+def _run_one(
+    path: Path, experiment: Experiment, profile: str, args: argparse.Namespace
+) -> RunOutcome:
     seed = args.seed if args.seed is not None else (experiment.seed or 1)
     options = RunOptions(
         profile=profile,
@@ -47,42 +64,26 @@ def _run_one(path: Path, profile: str, args: argparse.Namespace) -> RunOutcome |
         progress=sys.stderr.isatty(),
     )
     print(f"▶ {experiment.name} [{profile}] scale {args.time_scale:g} seed {seed}", file=sys.stderr)
-    run_dir = run_experiment(experiment, path, options)
-    outcome = analyse_run(run_dir)
+    outcome = analyse_run(run_experiment(experiment, path, options))
     print(outcome.line(), file=sys.stderr)
     return outcome
 
 
-def _profiles(path: Path, args: argparse.Namespace) -> list[str]:
-    experiment = load_experiment(path)
-    chosen = args.profile or list(experiment.profiles)
-    for name in chosen:
-        if name not in experiment.profiles:
-            raise ConfigError(
-                f"{path}: --profile {name!r} is not in this experiment; "
-                f"valid: {', '.join(experiment.profiles)}"
-            )
-    return chosen
-
-
 def _run_many(files: list[Path], args: argparse.Namespace) -> tuple[list[SuiteEntry], bool]:
-    _validate_or_raise(files)
-    if args.time_scale <= 0:
-        raise ConfigError(f"--time-scale must be above 0, not {args.time_scale:g}")
     entries: list[SuiteEntry] = []
     infra_failed = False
-    for path in files:
-        for profile in _profiles(path, args):
-            try:
-                outcome = _run_one(path, profile, args)
-            except Interrupted:
-                raise KeyboardInterrupt from None
-            except HarnessError as exc:
-                if exc.exit_code == EXIT_INPUT:
-                    raise
-                print(f"✖ {path.stem} [{profile}]: {exc}", file=sys.stderr)
-                infra_failed, outcome = True, None
-            entries.append(SuiteEntry.of(path, profile, outcome))
+    for path, experiment, profile in _plan(files, args):
+        outcome: RunOutcome | None
+        try:
+            outcome = _run_one(path, experiment, profile, args)
+        except Interrupted:
+            raise KeyboardInterrupt from None
+        except HarnessError as exc:
+            if exc.exit_code == EXIT_INPUT:
+                raise
+            print(f"✖ {path.stem} [{profile}]: {exc}", file=sys.stderr)
+            infra_failed, outcome = True, None
+        entries.append(SuiteEntry.of(path, profile, outcome))
     return entries, infra_failed
 
 

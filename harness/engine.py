@@ -75,6 +75,7 @@ class ExperimentRun:
         self.experiment = experiment
         self.options = options
         self.schedule = experiment.schedule(options.time_scale)
+        self.scheduled = _scheduled(self.schedule)
         run_id = new_run_id(experiment.name, options.profile)
         self.run_dir = options.out_dir / "runs" / run_id
         (self.run_dir / "exports").mkdir(parents=True)
@@ -129,12 +130,14 @@ class ExperimentRun:
         placement = self.runtime.start(self.config)
         admin = BankAdmin(placement, self.config.admin_token)
         ctx = FaultContext(self.runtime, ProxyControl(placement.proxy_api), admin, placement)
-        self.timeline = Timeline(_scheduled(self.schedule), ctx)
+        self.timeline = Timeline(self.scheduled, ctx)
         samples = self.run_dir / "load.jsonl"
         config = _load_config(self.experiment, placement.edge_url, self.schedule, self.options)
         self.load = LoadProcess.start(config, samples)
         self.t0 = time.time()
-        self.record.update(t0=self.t0, schedule=_schedule_json(self.schedule), status="running")
+        self.record.update(
+            t0=self.t0, schedule=_schedule_json(self.schedule, self.scheduled), status="running"
+        )
         self._save()
         watch = AbortWatch(self.experiment.abort, samples, self.t0)
         progress = Progress(self.schedule, watch, enabled=self.options.progress)
@@ -192,7 +195,7 @@ def _load_config(
     )
 
 
-def _schedule_json(schedule: Schedule) -> dict[str, Any]:
+def _schedule_json(schedule: Schedule, scheduled: list[Scheduled]) -> dict[str, Any]:
     return {
         "total_s": schedule.total_s,
         "phases": [asdict(p) for p in schedule.phases],
@@ -202,9 +205,9 @@ def _schedule_json(schedule: Schedule) -> dict[str, Any]:
                 "offset_s": a.offset_s,
                 "duration_s": a.duration_s,
                 "kind": a.action.action,
-                "description": build_fault(a.action).describe(),
+                "description": item.fault.describe(),
             }
-            for a in schedule.actions
+            for a, item in zip(schedule.actions, scheduled, strict=True)
         ],
     }
 

@@ -19,12 +19,8 @@ from harness.topology import DATA_CENTRES, Placement, core_service
 
 PENDING = {"RCVD", "ACSP"}
 
-EXPORTS = {
-    "payments": "/admin/export",
-    "clearing": "/admin/export",
-    "mobile-api": "/admin/export",
-    **{core_service(dc): "/admin/export" for dc in DATA_CENTRES},
-}
+EXPORTED = ("payments", "clearing", "mobile-api", *(core_service(dc) for dc in DATA_CENTRES))
+"""Services whose `/admin/export` a run keeps."""
 
 
 def settle_payments(admin: BankAdmin, timeout_s: float) -> int:
@@ -47,9 +43,9 @@ def collect_exports(admin: BankAdmin, placement: Placement, folder: Path) -> dic
     """Export every service into `folder`; returns the exports by service name."""
     folder.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {}
-    for service, path in EXPORTS.items():
+    for service in EXPORTED:
         try:
-            data = admin.get(service, path)
+            data = admin.get(service, "/admin/export")
         except InfraError as exc:
             data = {"error": str(exc)}
         result[service] = data
@@ -61,7 +57,7 @@ def collect_exports(admin: BankAdmin, placement: Placement, folder: Path) -> dic
 def read_exports(folder: Path) -> dict[str, Any]:
     """The exports a run stored, by service name (missing files read as errors)."""
     result: dict[str, Any] = {}
-    for service in [*EXPORTS, "placement"]:
+    for service in (*EXPORTED, "placement"):
         path = folder / f"{service}.json"
         try:
             result[service] = json.loads(path.read_text())

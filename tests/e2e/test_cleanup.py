@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,8 +86,7 @@ def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
             wait_for("the toxic", lambda: _toxics(control) > 0)
         else:
             wait_for("the toxic", lambda: _toxics(control) > 0)
-            wait_for("the heal", lambda: _toxics(control) == 0)
-            time.sleep(0.5)
+            wait_for("the heal", lambda: _toxics(control) == 0)  # the recovery phase began
         assert _ours(name), "the bank should be running at this moment"
         run.send_signal(sig)
         output, _ = run.communicate(timeout=60)

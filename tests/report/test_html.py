@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -137,16 +136,12 @@ def test_missing_result_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_ten_minute_run_report_stays_under_five_megabytes(tmp_path: Path) -> None:
-    """600 s at ~50 requests/s: the report is well under 5 MB and renders in bounded time."""
+    """600 s at ~50 requests/s: the report is well under 5 MB."""
     outcome = build_run(
         tmp_path / "runs",
         RunSpec("long-run", baseline_s=120, fault_s=180, recovery_s=300, rate_per_s=66),
     )
     lines = (outcome.run_dir / "load.jsonl").read_text().count("\n")
     assert 25_000 <= lines <= 35_000
-    started = time.monotonic()
-    path = write_run_report(outcome.run_dir)
-    elapsed_s = time.monotonic() - started
-    size = path.stat().st_size
+    size = write_run_report(outcome.run_dir).stat().st_size
     assert size < MAX_REPORT_BYTES, f"report is {size} bytes"
-    assert elapsed_s < 60, f"rendering took {elapsed_s:.1f} s"
