@@ -26,15 +26,22 @@ GARBAGE_REQUESTS = [
 
 
 def _send_raw(api, payload: bytes) -> bytes:
+    """Send `payload`, then read whatever the server answers before it closes.
+
+    The server may answer and close before it has read the whole payload (a huge header),
+    so a failed send or half-close is expected; the answer is still read."""
     with socket.create_connection((api.host, api.port), timeout=5) as sock:
         try:
             sock.sendall(payload)
             sock.shutdown(socket.SHUT_WR)
-            chunks = []
+        except OSError:
+            pass
+        chunks = []
+        try:
             while data := sock.recv(65536):
                 chunks.append(data)
-        except (ConnectionResetError, BrokenPipeError):
-            return b""
+        except ConnectionResetError:
+            pass
         return b"".join(chunks)
 
 
