@@ -14,8 +14,12 @@ from pathlib import Path
 from harness import __version__
 from harness.errors import ConfigError, HarnessError
 from harness.logs import configure_logging
+from harness.runtime import RUNTIMES
+from targets.profiles import PROFILES
 
 EXIT_OK, EXIT_EXPECTATION, EXIT_INPUT, EXIT_INFRA = 0, 1, 2, 3
+RUNTIME_NAMES = tuple(RUNTIMES)
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -31,17 +35,24 @@ def _common(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="seed for every random choice (default: the file's, else 1)",
     )
-    parser.add_argument("--runtime", default="local", help="local | docker")
+    parser.add_argument("--runtime", default="local", choices=RUNTIME_NAMES)
     parser.add_argument(
         "--toxiproxy-url", default=None, help="use a Toxiproxy server that already runs"
     )
     parser.add_argument("--out", type=Path, default=Path("reports"), help="where reports go")
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"harness {__version__}")
-    parser.add_argument("--log-level", default="warning")
+    parser.add_argument("--log-level", default="warning", type=str.lower, choices=LOG_LEVELS)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run one experiment file")
     run.add_argument("file", type=Path)
@@ -54,10 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
         "files", type=Path, nargs="+"
     )
     up = sub.add_parser("up", help="start the bank for manual poking (Ctrl-C stops it)")
-    up.add_argument("--profile", default="hardened")
-    up.add_argument("--customers", type=int, default=20)
+    up.add_argument("--profile", default="hardened", choices=tuple(PROFILES))
+    up.add_argument("--customers", type=_positive_int, default=20)
     up.add_argument("--seed", type=int, default=1)
-    up.add_argument("--runtime", default="local")
+    up.add_argument("--runtime", default="local", choices=RUNTIME_NAMES)
     up.add_argument("--out", type=Path, default=Path("reports"))
     sub.add_parser("down", help="stop a bank started by `harness up` in another terminal")
     report = sub.add_parser("report", help="re-analyse a stored run and rewrite its reports")

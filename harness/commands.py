@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -31,8 +32,9 @@ from harness.topology import SERVICE_NAMES
 
 def _plan(files: list[Path], args: argparse.Namespace) -> list[tuple[Path, Experiment, str]]:
     """Every (file, experiment, profile) to run; all bad input is reported before any run."""
-    if args.time_scale <= 0:
-        raise ConfigError(f"--time-scale must be above 0, not {args.time_scale:g}")
+    if not math.isfinite(args.time_scale) or args.time_scale <= 0:
+        raise ConfigError(f"--time-scale must be a number above 0, not {args.time_scale:g}")
+    _ensure_out_dir(args.out)
     problems = [str(p) for p in validate_files(files)]
     if problems:
         raise ConfigError("\n".join(problems))
@@ -48,6 +50,14 @@ def _plan(files: list[Path], args: argparse.Namespace) -> list[tuple[Path, Exper
     if problems:
         raise ConfigError("\n".join(problems))
     return plan
+
+
+def _ensure_out_dir(out: Path) -> None:
+    try:
+        (out / "runs").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"--out {out}: cannot create run folders there ({reason})") from None
 
 
 def _run_one(
@@ -127,6 +137,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    _ensure_out_dir(args.out)
     run_id = "up-" + new_run_id("bank", args.profile)
     config = BankConfig(
         run_id, args.out / "runs" / run_id, args.profile, seed=args.seed, customers=args.customers
