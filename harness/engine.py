@@ -127,7 +127,9 @@ class ExperimentRun:
         return self.run_dir
 
     def _execute(self) -> None:
+        starting = time.monotonic()
         placement = self.runtime.start(self.config)
+        self.record["bank_startup_s"] = round(time.monotonic() - starting, 2)
         admin = BankAdmin(placement, self.config.admin_token)
         ctx = FaultContext(self.runtime, ProxyControl(placement.proxy_api), admin, placement)
         self.timeline = Timeline(self.scheduled, ctx)

@@ -131,6 +131,7 @@ def build_result(
         "overrides": run.get("overrides", []),
         "started_at": run.get("started_at"),
         "ended_at": run.get("ended_at"),
+        "bank_startup_s": run.get("bank_startup_s"),
         "active_dc": run.get("active_dc"),
         "schedule": run.get("schedule"),
         "timeline": run.get("timeline", []),

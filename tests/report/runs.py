@@ -208,6 +208,7 @@ def build_run(runs_dir: Path, spec: RunSpec) -> RunOutcome:
         "overrides": ["balance_cache=off"],
         "started_at": started,
         "ended_at": ended,
+        "bank_startup_s": 4.5,
         "t0": t0,
         "active_dc": "dc-a",
         "schedule": {

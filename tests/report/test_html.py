@@ -127,6 +127,7 @@ def test_appendix_links_resolve_to_files_in_the_run_folder(reports: Reports) -> 
     assert all((folder / html.unescape(link)).is_file() for link in links)
     assert "invariants: [money_conserved, acknowledged_durable]" in section
     assert "balance_cache=off" in section and "seed" in section
+    assert "<dt>bank start-up</dt><dd>4.5 s</dd>" in section
 
 
 def test_missing_result_is_a_clear_error(tmp_path: Path) -> None:
