@@ -21,6 +21,19 @@ def wall_time(epoch_s: float | None) -> str:
     return datetime.fromtimestamp(epoch_s, UTC).strftime("%H:%M:%S.%f")[:-3] + " UTC"
 
 
+def timestamp(iso: str | None) -> str:
+    """An ISO 8601 instant as `YYYY-MM-DD HH:MM:SS UTC`; unparsable text is shown as it is."""
+    if not iso:
+        return "—"
+    try:
+        instant = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    if instant.tzinfo is not None:
+        instant = instant.astimezone(UTC)
+    return instant.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def number(value: object, digits: int = 1) -> str:
     """A number for a table cell; an em dash when there is none."""
     if not isinstance(value, int | float):
@@ -39,6 +52,7 @@ def environment() -> Environment:
     )
     env.filters["wall_time"] = wall_time
     env.filters["number"] = number
+    env.filters["timestamp"] = timestamp
     return env
 
 

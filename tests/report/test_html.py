@@ -11,6 +11,7 @@ from markupsafe import escape
 
 from harness.errors import ConfigError
 from harness.report.html import write_run_report
+from harness.report.pages import timestamp
 from tests.report.conftest import FRAGILE_NEW, FRAGILE_OLD, HARDENED, Reports
 from tests.report.runs import HOSTILE, RunSpec, build_run
 
@@ -146,3 +147,11 @@ def test_ten_minute_run_report_stays_under_five_megabytes(tmp_path: Path) -> Non
     assert 25_000 <= lines <= 35_000
     size = write_run_report(outcome.run_dir).stat().st_size
     assert size < MAX_REPORT_BYTES, f"report is {size} bytes"
+
+
+def test_instants_read_as_utc_wall_clock() -> None:
+    """ISO instants become `YYYY-MM-DD HH:MM:SS UTC` (any offset); missing or odd text survives."""
+    assert timestamp("2026-12-01T17:03:57.487183+00:00") == "2026-12-01 17:03:57 UTC"
+    assert timestamp("2026-12-01T18:03:57+01:00") == "2026-12-01 17:03:57 UTC"
+    assert timestamp(None) == "—"
+    assert timestamp("yesterday") == "yesterday"
