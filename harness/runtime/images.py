@@ -36,7 +36,9 @@ def _run(argv: list[str], what: str, **kwargs: object) -> None:
     except FileNotFoundError as exc:
         raise InfraError(f"{what}: {argv[0]} is not installed") from exc
     except subprocess.CalledProcessError as exc:
-        tail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()[-3:]
+        lines = [line.strip() for line in (exc.stderr or b"").decode(errors="replace").splitlines()]
+        errors = [line for line in lines if line.startswith("ERROR")]
+        tail = (errors or [line for line in lines if line])[-3:]
         raise InfraError(f"{what} failed: {' | '.join(tail)}") from exc
 
 
@@ -79,7 +81,7 @@ def build_wheels() -> Iterator[str]:
     wheels = REPO / ".images" / "wheels"
     stamp = wheels / ".pyproject.sha256"
     digest = hashlib.sha256((REPO / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
+    if _wheels_cached(stamp, digest):
         yield "wheels: cached"
     else:
         started = time.monotonic()
@@ -98,8 +100,17 @@ def build_wheels() -> Iterator[str]:
             ],
             "pip wheel",
         )
-        stamp.write_text(digest)
+        built = sorted(path.name for path in wheels.glob("*.whl"))
+        stamp.write_text("\n".join([digest, *built]) + "\n")
         yield f"wheels: built in {time.monotonic() - started:.0f} s"
+
+
+def _wheels_cached(stamp: Path, digest: str) -> bool:
+    """The stamp names this pyproject.toml's digest, then every wheel built, and all still exist."""
+    lines = stamp.read_text().splitlines() if stamp.is_file() else []
+    if len(lines) < 2 or lines[0] != digest:
+        return False
+    return all((stamp.parent / name).is_file() for name in lines[1:])
 
 
 def build_images(base_image: str | None = None, offline: bool | None = None) -> Iterator[str]:
