@@ -135,7 +135,7 @@ class ExperimentRun:
         self.timeline = Timeline(self.scheduled, ctx)
         samples = self.run_dir / "load.jsonl"
         config = _load_config(self.experiment, placement.edge_url, self.schedule, self.options)
-        self.load = LoadProcess.start(config, samples)
+        self.load = LoadProcess.start(config, samples, run_id=self.config.run_id)
         self.t0 = time.time()
         self.record.update(
             t0=self.t0, schedule=_schedule_json(self.schedule, self.scheduled), status="running"

@@ -19,6 +19,7 @@ from pathlib import Path
 from harness.errors import LoadError
 from harness.load.config import LoadConfig, validate
 from harness.load.samples import Sample
+from harness.runtime.processes import RUN_MARKER
 
 __all__ = ["LoadConfig", "LoadProcess", "tail_samples"]
 
@@ -33,13 +34,23 @@ class LoadProcess:
 
     @classmethod
     def start(
-        cls, config: LoadConfig, out_path: Path, *, log_path: Path | None = None
+        cls,
+        config: LoadConfig,
+        out_path: Path,
+        *,
+        log_path: Path | None = None,
+        run_id: str | None = None,
     ) -> LoadProcess:
-        """Spawn the runner for `config`, streaming samples to `out_path`."""
+        """Spawn the runner for `config`, streaming samples to `out_path`.
+
+        With `run_id`, the child carries the run marker, so `harness doctor` finds it when
+        the harness that started it was killed."""
         validate(config)
         log_path = log_path or out_path.with_name(out_path.name + ".log")
         argv = [sys.executable, "-m", "harness.load.runner", *config.to_argv(out_path)]
         env = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
+        if run_id is not None:
+            env[RUN_MARKER] = run_id
         try:
             out_path.parent.mkdir(parents=True, exist_ok=True)
             with log_path.open("ab") as log_file:

@@ -51,6 +51,22 @@ def _ours(name: str) -> list[int]:
     return [p.pid for p in _leftovers(name)]
 
 
+def _mentioning(folder: Path) -> list[int]:
+    """PIDs of live processes whose command line names `folder` (marker or not)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if str(folder) in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
 def _leftovers(name: str) -> list[Leftover]:
     return [p for p in find_leftovers() if f"-{name}-" in p.run_id]
 
@@ -110,12 +126,15 @@ def test_doctor_removes_what_a_sigkilled_run_left(tmp_path: Path) -> None:
         os.kill(run.pid, signal.SIGKILL)
         run.wait(timeout=10)
         left = _ours(name)
-        assert len(left) >= 6, "fault proxy, two cores, payments, clearing, mobile-api, load"
+        assert len(left) >= 7, "fault proxy, two cores, payments, clearing, mobile-api, load"
+        assert set(_mentioning(tmp_path)) <= set(left), "every child carries the run marker"
+        assert any("harness.load.runner" in p.cmdline for p in _leftovers(name))
         doctor = _harness("doctor")
         output, _ = doctor.communicate(timeout=60)
         assert doctor.returncode == 0, output.decode()
         assert f"stopping pid {left[0]}".encode() in output
-        wait_for("the leftovers to go", lambda: _ours(name) == [], timeout_s=10)
+        gone = lambda: _ours(name) == [] and _mentioning(tmp_path) == []  # noqa: E731
+        wait_for("the leftovers to go", gone, timeout_s=10)
     finally:
         _stop(run)
 
