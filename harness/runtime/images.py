@@ -131,6 +131,7 @@ def build_images(base_image: str | None = None, offline: bool | None = None) -> 
                 "docker",
                 "build",
                 "-q",
+                "--force-rm",  # a failed step must not leave its container behind
                 "-f",
                 str(REPO / "targets" / "Dockerfile"),
                 "--target",
