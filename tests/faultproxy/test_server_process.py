@@ -67,6 +67,20 @@ def test_version_flag():
     assert (result.returncode, result.stdout) == (0, "toxiproxy-server version 2.12.0\n")
 
 
+@pytest.mark.parametrize("port", ["99999", "-1"])
+def test_a_port_out_of_range_is_refused_not_wrapped(port):
+    """--port 99999 once bound port 34463 (99999 mod 65536); now it is bad input, exit 2."""
+    result = subprocess.run(
+        [sys.executable, "-m", "harness.faultproxy", f"--port={port}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2, result.stdout
+    assert f"{port} is not a TCP port" in result.stderr.splitlines()[-1]
+
+
 def test_config_file_is_populated(launch, tmp_path):
     """--config loads proxies at startup through the populate logic."""
     config = tmp_path / "proxies.json"
