@@ -13,13 +13,12 @@ from pathlib import Path
 
 from harness import __version__
 from harness.errors import ConfigError, HarnessError
-from harness.logs import configure_logging
+from harness.logs import LOG_LEVELS, configure_logging
 from harness.runtime import RUNTIMES
 from targets.profiles import PROFILES
 
 EXIT_OK, EXIT_EXPECTATION, EXIT_INPUT, EXIT_INFRA = 0, 1, 2, 3
 RUNTIME_NAMES = tuple(RUNTIMES)
-LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -11,6 +11,8 @@ from typing import TextIO
 
 import structlog
 
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
 
 def configure_logging(
     level: str = "info", *, json: bool | None = None, stream: TextIO | None = None

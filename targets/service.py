@@ -23,7 +23,8 @@ import structlog
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from harness.logs import configure_logging
+from harness.logs import LOG_LEVELS, configure_logging
+from harness.runtime.ports import tcp_port
 from targets.profiles import Profile, profile_from_env
 
 REQUEST_ID = contextvars.ContextVar[str]("request_id", default="")
@@ -98,7 +99,7 @@ def base_parser(service: str, description: str) -> argparse.ArgumentParser:
     """Flags every service takes; each also reads an environment variable."""
     parser = argparse.ArgumentParser(prog=f"python -m targets.{service}", description=description)
     parser.add_argument("--host", default=os.environ.get("BANK_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("BANK_PORT", "8000")))
+    parser.add_argument("--port", type=tcp_port, default=os.environ.get("BANK_PORT", "8000"))
     parser.add_argument("--profile", default=None, help="hardened | fragile (env BANK_PROFILE)")
     parser.add_argument(
         "--set", action="append", default=[], metavar="KNOB=VALUE", help="override one knob"
@@ -109,10 +110,15 @@ def base_parser(service: str, description: str) -> argparse.ArgumentParser:
         help="token for /admin routes (env BANK_ADMIN_TOKEN)",
     )
     parser.add_argument(
-        "--seed", type=int, default=int(os.environ.get("BANK_SEED", "0")),
+        "--seed", type=int, default=os.environ.get("BANK_SEED", "0"),
         help="seed of the service's random draws (fault flags, jitter, rejects; env BANK_SEED)",
     )  # fmt: skip
-    parser.add_argument("--log-level", default=os.environ.get("BANK_LOG_LEVEL", "warning"))
+    parser.add_argument(
+        "--log-level",
+        type=str.lower,
+        default=os.environ.get("BANK_LOG_LEVEL", "warning"),
+        choices=LOG_LEVELS,
+    )
     return parser
 
 

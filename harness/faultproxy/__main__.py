@@ -20,22 +20,16 @@ import structlog
 from harness.faultproxy import VERSION
 from harness.faultproxy.server import FaultProxyServer, ServerOptions
 from harness.logs import configure_logging
+from harness.runtime.ports import tcp_port
 
 log = structlog.get_logger()
-
-
-def _port(text: str) -> int:
-    port = int(text)
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (0-65535; 0 picks a free one)")
-    return port
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Toxiproxy's server flags (single or double dash both work)."""
     parser = argparse.ArgumentParser(prog="python -m harness.faultproxy")
     parser.add_argument("-host", "--host", default="127.0.0.1")
-    parser.add_argument("-port", "--port", type=_port, default=8474)
+    parser.add_argument("-port", "--port", type=tcp_port, default=8474)
     parser.add_argument("-config", "--config", type=Path, default=None)
     parser.add_argument("-seed", "--seed", type=int, default=None)
     parser.add_argument("-proxy-metrics", "--proxy-metrics", action="store_true")
