@@ -146,8 +146,14 @@ class DockerRuntime:
         return self.containers[service]
 
     def running(self, service: str) -> bool:
+        """Whether the service's container runs (or is paused); False once it was removed."""
+        from docker.errors import NotFound
+
         container = self._container(service)
-        container.reload()
+        try:
+            container.reload()
+        except NotFound:  # `harness down` or `harness doctor` removed it
+            return False
         return bool(container.status in ("running", "paused"))
 
     def crash(self, service: str) -> None:

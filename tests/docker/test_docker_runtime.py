@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from harness.analysis import analyse_run
@@ -21,7 +22,7 @@ from harness.engine import RunOptions, run_experiment
 from harness.runtime.docker_cleanup import LABEL, docker_client
 from harness.runtime.images import IMAGES
 from harness.spec.loader import load_experiment
-from tests.e2e.tiny import run_started, wait_for, write_experiment
+from tests.e2e.tiny import bank_location, run_started, wait_for, write_experiment
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 REPO = Path(__file__).resolve().parents[2]
@@ -138,3 +139,33 @@ def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, eng
         if run.poll() is None:
             run.kill()
             run.wait()
+
+
+def test_up_in_containers_and_down_stops_it(tmp_path: Path, engine: Any) -> None:
+    """`harness up --runtime docker` serves customers; `harness down` removes its containers
+    and network, and `up` then ends with exit 0 and no traceback."""
+    up = subprocess.Popen(
+        [sys.executable, "-m", "harness", "up", "--runtime", "docker", "--customers", "3",
+         "--out", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        where = bank_location(up)
+        login = httpx.post(
+            f"{where['edge_url']}/v1/auth/login",
+            json={"customer_id": "CUST-0002", "password": "cust-0002-correct-horse"},
+            timeout=10,
+        )
+        assert login.status_code == 200, login.text
+        down = subprocess.run(
+            [sys.executable, "-m", "harness", "down"],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert down.returncode == 0 and "removed network" in down.stdout, down.stdout
+        _, errors = up.communicate(timeout=60)
+        assert up.returncode == 0 and "Traceback" not in errors, errors
+        assert _labelled(engine, "up-") == ([], [])
+    finally:
+        if up.poll() is None:
+            up.kill()
+            up.wait()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -17,7 +16,7 @@ from harness.proxies import ProxyControl
 from harness.proxy_server import FaultProxyProcess, start_fault_proxy
 from harness.runtime.processes import Leftover, find_leftovers
 from harness.topology import LINK_NAMES
-from tests.e2e.tiny import run_started, wait_for, write_experiment
+from tests.e2e.tiny import bank_location, run_started, wait_for, write_experiment
 
 pytestmark = pytest.mark.e2e
 
@@ -146,13 +145,7 @@ def test_up_serves_customers_and_down_stops_it(tmp_path: Path) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        assert up.stdout is not None
-        lines: list[str] = []
-        while not lines or lines[-1] != "}\n":
-            line = up.stdout.readline()
-            assert line, up.stderr.read() if up.stderr else "harness up ended"
-            lines.append(line)
-        where = json.loads("".join(lines))
+        where = bank_location(up)
         login = httpx.post(
             f"{where['edge_url']}/v1/auth/login",
             json={"customer_id": "CUST-0003", "password": "cust-0003-correct-horse"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -59,3 +60,15 @@ def run_started(out: Path, name: str) -> Callable[[], bool]:
         return bool(runs) and json.loads(runs[0].read_text()).get("status") == "running"
 
     return started
+
+
+def bank_location(up: subprocess.Popen[str]) -> dict[str, Any]:
+    """The JSON that `harness up` prints once the bank is up (read from its stdout)."""
+    assert up.stdout is not None
+    lines: list[str] = []
+    while not lines or lines[-1] != "}\n":
+        line = up.stdout.readline()
+        assert line, up.stderr.read() if up.stderr else "harness up ended"
+        lines.append(line)
+    where: dict[str, Any] = json.loads("".join(lines))
+    return where
