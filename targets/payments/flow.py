@@ -47,14 +47,23 @@ class PaymentRefusedError(Exception):
 
 @dataclass(frozen=True)
 class FlowTiming:
-    """Pacing of the settlement loops (seconds)."""
+    """Pacing of the settlement loops (seconds).
+
+    A silent scheme or an unreachable core must outlast every outage an operator can fix
+    (15 minutes each here, longer than any experiment's fault at full length): giving up
+    earlier releases the money of a payment the scheme may have settled. The hold outlives
+    both, so a late capture still finds it."""
 
     inquiry_first_s: float = 0.1
     inquiry_cap_s: float = 0.5
     scheme_grace_s: float = 2.0
-    silent_scheme_limit_s: float = 45.0
-    posting_window_s: float = 30.0
-    hold_margin_s: float = 60.0
+    silent_scheme_limit_s: float = 900.0
+    posting_window_s: float = 900.0
+
+    @property
+    def hold_margin_s(self) -> float:
+        """How long past the scheme deadline the debtor's hold lives."""
+        return self.silent_scheme_limit_s + self.posting_window_s + 60.0
 
 
 @contextlib.contextmanager
