@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from harness.analysis import analyse_run
@@ -22,7 +21,7 @@ from harness.engine import RunOptions, run_experiment
 from harness.runtime.docker_cleanup import LABEL, docker_client
 from harness.runtime.images import IMAGES
 from harness.spec.loader import load_experiment
-from tests.e2e.tiny import bank_location, run_started, wait_for, write_experiment
+from tests.e2e.tiny import bank_location, log_in, run_started, wait_for, write_experiment
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 REPO = Path(__file__).resolve().parents[2]
@@ -151,11 +150,7 @@ def test_up_in_containers_and_down_stops_it(tmp_path: Path, engine: Any) -> None
     )  # fmt: skip
     try:
         where = bank_location(up)
-        login = httpx.post(
-            f"{where['edge_url']}/v1/auth/login",
-            json={"customer_id": "CUST-0002", "password": "cust-0002-correct-horse"},
-            timeout=10,
-        )
+        login = log_in(where["edge_url"], 2)
         assert login.status_code == 200, login.text
         down = subprocess.run(
             [sys.executable, "-m", "harness", "down"],

@@ -9,14 +9,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from harness.proxies import ProxyControl
 from harness.proxy_server import FaultProxyProcess, start_fault_proxy
 from harness.runtime.processes import Leftover, find_leftovers
 from harness.topology import LINK_NAMES
-from tests.e2e.tiny import bank_location, run_started, wait_for, write_experiment
+from tests.e2e.tiny import bank_location, log_in, run_started, wait_for, write_experiment
 
 pytestmark = pytest.mark.e2e
 
@@ -146,11 +145,7 @@ def test_up_serves_customers_and_down_stops_it(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         where = bank_location(up)
-        login = httpx.post(
-            f"{where['edge_url']}/v1/auth/login",
-            json={"customer_id": "CUST-0003", "password": "cust-0003-correct-horse"},
-            timeout=10,
-        )
+        login = log_in(where["edge_url"], 3)
         assert login.status_code == 200, login.text
         down = _harness("down")
         output, _ = down.communicate(timeout=60)

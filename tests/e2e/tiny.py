@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 BASE: dict[str, Any] = {
@@ -72,3 +73,13 @@ def bank_location(up: subprocess.Popen[str]) -> dict[str, Any]:
         lines.append(line)
     where: dict[str, Any] = json.loads("".join(lines))
     return where
+
+
+def log_in(edge_url: str, customer: int) -> httpx.Response:
+    """A seeded customer's login through the edge (passwords as `harness up` prints them)."""
+    customer_id = f"CUST-{customer:04d}"
+    return httpx.post(
+        f"{edge_url}/v1/auth/login",
+        json={"customer_id": customer_id, "password": f"{customer_id.lower()}-correct-horse"},
+        timeout=10,
+    )
