@@ -21,7 +21,14 @@ from harness.engine import RunOptions, run_experiment
 from harness.runtime.docker_cleanup import LABEL, docker_client
 from harness.runtime.images import IMAGES
 from harness.spec.loader import load_experiment
-from tests.e2e.tiny import bank_location, log_in, run_started, wait_for, write_experiment
+from tests.e2e.tiny import (
+    bank_location,
+    log_in,
+    run_started,
+    start_bank,
+    wait_for,
+    write_experiment,
+)
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 REPO = Path(__file__).resolve().parents[2]
@@ -143,11 +150,7 @@ def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, eng
 def test_up_in_containers_and_down_stops_it(tmp_path: Path, engine: Any) -> None:
     """`harness up --runtime docker` serves customers; `harness down` removes its containers
     and network, and `up` then ends with exit 0 and no traceback."""
-    up = subprocess.Popen(
-        [sys.executable, "-m", "harness", "up", "--runtime", "docker", "--customers", "3",
-         "--out", str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    up = start_bank(tmp_path, "--runtime", "docker")
     try:
         where = bank_location(up)
         login = log_in(where["edge_url"], 2)

@@ -15,7 +15,14 @@ from harness.proxies import ProxyControl
 from harness.proxy_server import FaultProxyProcess, start_fault_proxy
 from harness.runtime.processes import Leftover, find_leftovers
 from harness.topology import LINK_NAMES
-from tests.e2e.tiny import bank_location, log_in, run_started, wait_for, write_experiment
+from tests.e2e.tiny import (
+    bank_location,
+    log_in,
+    run_started,
+    start_bank,
+    wait_for,
+    write_experiment,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -139,10 +146,7 @@ def test_doctor_removes_what_a_sigkilled_run_left(tmp_path: Path) -> None:
 
 def test_up_serves_customers_and_down_stops_it(tmp_path: Path) -> None:
     """`harness up` prints where the bank is; customers can log in; `harness down` stops it all."""
-    up = subprocess.Popen(
-        [sys.executable, "-m", "harness", "up", "--customers", "3", "--out", str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    up = start_bank(tmp_path)
     try:
         where = bank_location(up)
         login = log_in(where["edge_url"], 3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,14 @@ def run_started(out: Path, name: str) -> Callable[[], bool]:
         return bool(runs) and json.loads(runs[0].read_text()).get("status") == "running"
 
     return started
+
+
+def start_bank(out: Path, *flags: str) -> subprocess.Popen[str]:
+    """`harness up --customers 3 --out OUT FLAGS...`, its output piped for `bank_location`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "harness", "up", "--customers", "3", "--out", str(out), *flags],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
 
 
 def bank_location(up: subprocess.Popen[str]) -> dict[str, Any]:
