@@ -11,7 +11,10 @@ from typing import TextIO
 
 import structlog
 
-LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+from harness.flags import LOG_LEVELS
+
+__all__ = ["LOG_LEVELS", "configure_logging"]
+
 
 
 def configure_logging(

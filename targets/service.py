@@ -24,7 +24,7 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
 from harness.logs import LOG_LEVELS, configure_logging
-from harness.runtime.ports import tcp_port
+from harness.flags import tcp_port
 from targets.profiles import Profile, profile_from_env
 
 REQUEST_ID = contextvars.ContextVar[str]("request_id", default="")

@@ -20,7 +20,7 @@ import structlog
 from harness.faultproxy import VERSION
 from harness.faultproxy.server import FaultProxyServer, ServerOptions
 from harness.logs import configure_logging
-from harness.runtime.ports import tcp_port
+from harness.flags import tcp_port
 
 log = structlog.get_logger()
 

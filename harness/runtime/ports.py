@@ -1,8 +1,7 @@
-"""Free loopback ports, port flags, and readiness polling for the local runtime."""
+"""Free loopback ports and readiness polling for the runtimes."""
 
 from __future__ import annotations
 
-import argparse
 import socket
 import time
 from collections.abc import Callable
@@ -11,13 +10,6 @@ import httpx
 
 from harness.errors import InfraError
 
-
-def tcp_port(text: str) -> int:
-    """An argparse type for a port flag: 0-65535 (0 picks a free one), never wrapped."""
-    port = int(text)
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (0-65535; 0 picks a free one)")
-    return port
 
 
 def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
