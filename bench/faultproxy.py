@@ -29,10 +29,10 @@ from multiprocessing.connection import Connection
 
 import uvloop
 
+from harness.control.toxiproxy import ProxyControl, ToxicSpec
 from harness.errors import HarnessError
 from harness.logs import configure_logging
-from harness.proxies import ProxyControl, ToxicSpec
-from harness.proxy_server import attach, start_fault_proxy
+from harness.runtime.faultproxy_process import attach, start_fault_proxy
 from harness.topology import Endpoint
 
 PAYLOAD = b"x" * 100

@@ -33,9 +33,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness.history.samples import read_samples  # noqa: E402
 from harness.load.config import LoadConfig  # noqa: E402
 from harness.load.process import LoadProcess  # noqa: E402
-from harness.load.samples import read_samples  # noqa: E402
 
 BODY = json.dumps(
     {

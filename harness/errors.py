@@ -1,4 +1,4 @@
-"""The harness's one error hierarchy; only the CLI turns these into exit codes.
+"""The harness's one error hierarchy and its exit codes; only the CLI exits with them.
 
     HarnessError
      ├── ConfigError   bad input: an experiment file, a CLI flag, an API body   (exit 2)
@@ -11,17 +11,26 @@ Messages name the place (file, key, proxy) and the reason, on one line.
 
 from __future__ import annotations
 
+EXIT_OK = 0
+"""Every verdict as expected."""
+EXIT_EXPECTATION = 1
+"""A verdict differed from its expectation."""
+EXIT_INPUT = 2
+"""Bad input: an experiment file, a target file, a flag."""
+EXIT_INFRA = 3
+"""Infrastructure error, interruption or an inconclusive run."""
+
 
 class HarnessError(Exception):
     """Base of every error the harness raises on purpose."""
 
-    exit_code = 3
+    exit_code = EXIT_INFRA
 
 
 class ConfigError(HarnessError):
     """Bad input from the user; the message names the place and the fix."""
 
-    exit_code = 2
+    exit_code = EXIT_INPUT
 
 
 class InfraError(HarnessError):

@@ -16,7 +16,6 @@ from harness.flags import LOG_LEVELS
 __all__ = ["LOG_LEVELS", "configure_logging"]
 
 
-
 def configure_logging(
     level: str = "info", *, json: bool | None = None, stream: TextIO | None = None
 ) -> None:

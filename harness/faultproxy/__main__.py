@@ -19,8 +19,8 @@ import structlog
 
 from harness.faultproxy import VERSION
 from harness.faultproxy.server import FaultProxyServer, ServerOptions
-from harness.logs import configure_logging
 from harness.flags import tcp_port
+from harness.logs import configure_logging
 
 log = structlog.get_logger()
 

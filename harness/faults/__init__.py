@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from harness.control.toxiproxy import ToxicSpec
 from harness.errors import ConfigError
 from harness.faults.admin import ClearingConfig, Flag, RevokeSessions
 from harness.faults.base import Fault, FaultContext
@@ -15,7 +16,6 @@ from harness.faults.datacentre import Fence, Migrate, Promote
 from harness.faults.link import LinkDown, LinkUp
 from harness.faults.process import Crash, Freeze, Isolate, Restart, SlowStart
 from harness.faults.toxic import ToxicFault, ToxicRemoval
-from harness.proxies import ToxicSpec
 from harness.spec import actions as spec
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from harness.bankadmin import BankAdmin
-from harness.proxies import ProxyControl
+from harness.control.bank import BankAdmin
+from harness.control.toxiproxy import ProxyControl
 from harness.runtime.base import Runtime
 from harness.topology import Placement
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
+from harness.control.toxiproxy import ToxicSpec
 from harness.errors import ProxyError
 from harness.faults.base import FaultContext
-from harness.proxies import ToxicSpec
 
 
 @dataclass(frozen=True)

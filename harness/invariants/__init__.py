@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from harness.bankstate import BankState
 from harness.errors import ConfigError
+from harness.history.bankstate import BankState
+from harness.history.samples import Sample
 from harness.invariants import (
     acknowledged_durable,
     exactly_once,
@@ -27,7 +28,6 @@ from harness.invariants.result import (
     InvariantStatus,
     Violation,
 )
-from harness.load.samples import Sample
 
 __all__ = [
     "INVARIANTS",

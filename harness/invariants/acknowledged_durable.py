@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.bankstate import BankState
+from harness.history.bankstate import BankState
+from harness.history.samples import Sample
 from harness.invariants.customer_view import acknowledged
 from harness.invariants.result import Finding, InvariantResult, money, undecided, verdict_of
-from harness.load.samples import Sample
 
 NAME = "acknowledged_durable"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from harness.bankstate import REJECTED, SETTLED, parse_cents
 from harness.errors import InfraError
-from harness.load.samples import Sample
+from harness.history.bankstate import REJECTED, SETTLED, parse_cents
+from harness.history.samples import Sample
 
 TERMINAL = (SETTLED, REJECTED)
 

@@ -15,9 +15,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from harness.bankstate import SETTLED, BankState, Journal
+from harness.history.bankstate import SETTLED, BankState, Journal
+from harness.history.samples import Sample
 from harness.invariants.result import Finding, InvariantResult, money, verdict_of
-from harness.load.samples import Sample
 
 NAME = "exactly_once"
 T = TypeVar("T")

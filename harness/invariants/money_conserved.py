@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from harness.bankstate import BankState, Ledger
+from harness.history.bankstate import BankState, Ledger
+from harness.history.samples import Sample
 from harness.invariants.result import Finding, InvariantResult, money, verdict_of
-from harness.load.samples import Sample
 
 NAME = "money_conserved"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.bankstate import BankState
+from harness.history.bankstate import BankState
+from harness.history.samples import Sample
 from harness.invariants.result import Finding, InvariantResult, money, verdict_of
-from harness.load.samples import Sample
 
 NAME = "no_negative_balances"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from harness.bankstate import REJECTED, SETTLED, BankState, net_cents
+from harness.history.bankstate import REJECTED, SETTLED, BankState, net_cents
+from harness.history.samples import Sample
 from harness.invariants.customer_view import Shown, shown_statuses
 from harness.invariants.result import Finding, InvariantResult, undecided, verdict_of
-from harness.load.samples import Sample
 
 NAME = "no_status_flip"
 

@@ -13,9 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.bankstate import PENDING_STATUSES, REJECTED, SETTLED, BankState, Payment, net_cents
+from harness.history.bankstate import (
+    PENDING_STATUSES,
+    REJECTED,
+    SETTLED,
+    BankState,
+    Payment,
+    net_cents,
+)
+from harness.history.samples import Sample
 from harness.invariants.result import Finding, InvariantResult, money, verdict_of
-from harness.load.samples import Sample
 
 NAME = "payments_reconciled"
 KINDS = (

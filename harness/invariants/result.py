@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from harness.bankstate import BankState
-from harness.load.samples import Sample
+from harness.history.bankstate import BankState
+from harness.history.samples import Sample
 
 InvariantStatus = Literal["ok", "failed", "unknown"]
 MAX_IDS = 50

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal, NoReturn
 
 from harness.errors import ConfigError
-from harness.load.samples import JOURNEYS
+from harness.history.samples import JOURNEYS
 
 MIX_JOURNEYS = JOURNEYS
 """Journeys a mix may name; `transfer_status` polls follow pending transfers by themselves."""

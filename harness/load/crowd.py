@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import gevent.event
 import gevent.pool
 
+from harness.history.samples import Sample
 from harness.load.config import LoadConfig
 from harness.load.pacing import Dispatcher, Intent, RunClock
-from harness.load.samples import Sample
 from harness.load.sink import SampleSink
 
 

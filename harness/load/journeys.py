@@ -26,6 +26,7 @@ from dataclasses import replace
 import gevent
 from locust import FastHttpUser, constant, task
 
+from harness.history.samples import LOAD_STOPPED, Sample
 from harness.load.crowd import LoadContext, account_id, customer_id, seeded_password
 from harness.load.outcome import (
     Answer,
@@ -36,7 +37,6 @@ from harness.load.outcome import (
 )
 from harness.load.pacing import Intent
 from harness.load.responses import read_answer, session_lost
-from harness.load.samples import LOAD_STOPPED, Sample
 
 POLL_DELAYS_S = (0.5, 1.0, 2.0)
 """Pauses before each look at a pending transfer (so at +0.5 s, +1.5 s, +3.5 s)."""

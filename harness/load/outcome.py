@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from harness.load.samples import Outcome
+from harness.history.samples import Outcome
 
 WRITE_JOURNEYS = frozenset({"transfer", "bill_payment"})
 """Journeys that move money: an unanswered request may still have taken effect."""

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import LoadError
+from harness.history.samples import Sample
 from harness.load.config import LoadConfig, validate
-from harness.load.samples import Sample
 from harness.runtime.processes import RUN_MARKER
 
 __all__ = ["LoadConfig", "LoadProcess", "tail_samples"]

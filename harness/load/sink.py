@@ -11,7 +11,7 @@ from __future__ import annotations
 from json.encoder import encode_basestring_ascii
 from typing import IO
 
-from harness.load.samples import Sample
+from harness.history.samples import Sample
 
 
 def _text(value: str | None) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from harness.load.samples import Sample
+from harness.history.samples import Sample
 from harness.metrics.series import Journeys, Tally, Window, per_second_series, select
 
 

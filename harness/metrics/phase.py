@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from harness.load.samples import Sample
+from harness.history.samples import Sample
 from harness.metrics.series import Journeys, Tally, Window, journey_set, select
 
 

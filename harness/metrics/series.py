@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from harness.load.samples import Sample
+from harness.history.samples import Sample
 from harness.metrics.percentile import Latencies
 
 Journeys = str | Sequence[str]

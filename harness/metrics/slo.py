@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from harness.load.samples import Sample
+from harness.history.samples import Sample
 from harness.metrics.series import Journeys, Tally, per_second_series
 
 

@@ -1,6 +1,6 @@
 """Writes `reports/index.html`: the latest suite at a glance and the trend of past suites.
 
-Reads `reports/suite.json` (written by `harness.suite`), each listed run's `result.json` and
+Reads `reports/suite.json` (written by `harness.cli.suite`), each listed run's `result.json` and
 `load.jsonl` (for the error-rate sparkline) and `reports/history.jsonl`. One row per
 experiment x profile with expected and actual verdicts in colour *and* words, key figures, a
 sparkline and a relative link to the run's report. Writes only index.html.

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
-from harness.load.samples import Sample, read_samples
+from harness.history.samples import Sample, read_samples
 
 OTHER_PROFILE = {"hardened": "fragile", "fragile": "hardened"}
 

@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.load.samples import Sample
+from harness.history.samples import Sample
 from harness.metrics import Journeys, SecondStats, per_second_series
 
 DEFAULT_MAX_POINTS = 600

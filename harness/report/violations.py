@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.errors import HarnessError
-from harness.exports import bank_state, read_exports
+from harness.history.exports import bank_state, read_exports
 from harness.invariants import InvariantResult, run_invariants
 from harness.invariants.result import money
 from harness.report.runfolder import RunFolder

@@ -1,19 +1,18 @@
 """What every runtime offers the engine and faults: a bank to start, break and stop.
 
 A runtime owns processes or containers; the fault proxy it starts (or attaches to) is driven
-only through its HTTP API (`harness.proxies.ProxyControl`).
+only through its HTTP API (`harness.control.toxiproxy.ProxyControl`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from harness.runtime.faultproxy_process import ServerKind
+from harness.seeds import DEFAULT_SEED
 from harness.topology import Placement
-
-if TYPE_CHECKING:  # proxy_server imports runtime.ports: no import cycle at run time
-    from harness.proxy_server import ServerKind
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,7 @@ class BankConfig:
     run_dir: Path
     profile: str = "hardened"
     overrides: tuple[str, ...] = ()
-    seed: int = 1
+    seed: int = DEFAULT_SEED
     customers: int = 50
     admin_token: str = "chaos-admin"
     toxiproxy_url: str | None = None

@@ -14,9 +14,9 @@ from typing import Any
 
 import structlog
 
-from harness.bankadmin import BankAdmin
+from harness.control.bank import BankAdmin
+from harness.control.toxiproxy import ProxyControl
 from harness.errors import InfraError
-from harness.proxies import ProxyControl
 from harness.runtime.base import BankConfig
 from harness.runtime.commandline import service_command
 from harness.runtime.docker_cleanup import LABEL, docker_client, remove_docker_leftovers

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import structlog
 
-from harness.bankadmin import BankAdmin
+from harness.control.bank import BankAdmin
+from harness.control.toxiproxy import ProxyControl
 from harness.errors import InfraError
 from harness.interrupts import shielded
-from harness.proxies import ProxyControl
-from harness.proxy_server import FaultProxyProcess, attach, start_fault_proxy
 from harness.runtime.base import BankConfig
 from harness.runtime.commandline import service_command
+from harness.runtime.faultproxy_process import FaultProxyProcess, attach, start_fault_proxy
 from harness.runtime.ports import free_ports, http_ok, wait_until
 from harness.runtime.processes import RUN_MARKER, ProcessGroup, python_module
 from harness.topology import LINKS, SERVICES, Endpoint, Placement

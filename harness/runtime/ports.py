@@ -11,7 +11,6 @@ import httpx
 from harness.errors import InfraError
 
 
-
 def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
     """`count` distinct ports the kernel had free a moment ago (all held open while choosing)."""
     sockets = []

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from harness.load.samples import JOURNEYS
+from harness.history.samples import JOURNEYS
 from harness.spec.actions import Timeline
 from harness.spec.base import ERROR_TYPE, AsTuple, SpecModel, known, located
 from harness.spec.consistency import find_inconsistencies, knob_text

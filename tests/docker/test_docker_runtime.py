@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from harness.analysis import analyse_run
-from harness.engine import RunOptions, run_experiment
+from harness.analysis.assessment import analyse_run
+from harness.engine.run import RunOptions, run_experiment
 from harness.runtime.docker_cleanup import LABEL, docker_client
 from harness.runtime.images import IMAGES
 from harness.spec.loader import load_experiment

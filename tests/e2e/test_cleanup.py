@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.proxies import ProxyControl
-from harness.proxy_server import FaultProxyProcess, start_fault_proxy
+from harness.control.toxiproxy import ProxyControl
+from harness.runtime.faultproxy_process import FaultProxyProcess, start_fault_proxy
 from harness.runtime.processes import Leftover, find_leftovers
 from harness.topology import LINK_NAMES
 from tests.e2e.tiny import (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.analysis import analyse_run
-from harness.engine import RunOptions, run_experiment
+from harness.analysis.assessment import analyse_run
+from harness.engine.run import RunOptions, run_experiment
 from harness.spec.loader import load_experiment
 from tests.e2e.tiny import write_experiment
 

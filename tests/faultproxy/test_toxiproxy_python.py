@@ -23,7 +23,7 @@ from toxiproxy.exceptions import InvalidToxic, NotFound, ProxyExists
 from toxiproxy.proxy import Proxy
 from toxiproxy.toxic import Toxic
 
-from harness.proxy_server import attach, free_port, start_fault_proxy
+from harness.runtime.faultproxy_process import attach, free_port, start_fault_proxy
 from harness.topology import Endpoint
 
 pytestmark = pytest.mark.integration

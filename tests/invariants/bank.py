@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.bankstate import BankState
-from harness.load.samples import Sample
+from harness.history.bankstate import BankState
+from harness.history.samples import Sample
 
 T0 = 1_700_000_000.0
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.bankstate import BankState
+from harness.history.bankstate import BankState
 from harness.invariants import run_invariants
 from tests.invariants.bank import transfer_sample
 from tests.targets.test_core_banking_processes import CoreProcess, running

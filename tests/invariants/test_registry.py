@@ -4,10 +4,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from harness.bankstate import BankState
 from harness.errors import ConfigError
+from harness.history.bankstate import BankState
+from harness.history.samples import Sample
 from harness.invariants import INVARIANTS, InvariantResult, checker_named, run_invariants
-from harness.load.samples import Sample
 from tests.invariants.bank import Story, transfer_sample
 
 

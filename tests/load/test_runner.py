@@ -16,9 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.history.samples import LOAD_STOPPED, Sample, read_samples
 from harness.load.config import LoadConfig
 from harness.load.process import LoadProcess, tail_samples
-from harness.load.samples import LOAD_STOPPED, Sample, read_samples
 
 from .conftest import REPO_ROOT, free_port
 

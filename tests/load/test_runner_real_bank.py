@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.history.samples import read_samples
 from harness.load.config import LoadConfig
 from harness.load.process import LoadProcess
-from harness.load.samples import read_samples
 from tests.targets.test_mobile_api_live import start_mobile, stop
 from tests.targets.test_payments_bank import running_bank
 

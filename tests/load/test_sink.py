@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.history.samples import Sample, read_samples, write_sample
 from harness.load.process import tail_samples
-from harness.load.samples import Sample, read_samples, write_sample
 from harness.load.sink import SampleSink, sample_line
 
 SAMPLE = Sample(

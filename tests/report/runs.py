@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.analysis import RunOutcome, analyse_run
-from harness.load.samples import Sample
+from harness.analysis.assessment import RunOutcome, analyse_run
+from harness.history.samples import Sample
 from tests.invariants.bank import Story, fmt
 
 T0 = 1_800_000_000.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from harness.load.samples import Sample
+from harness.history.samples import Sample
 from harness.report.charts import Band, Marker, history_bars, journey_chart, sparkline
 from harness.report.timeseries import chart_series
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.load.samples import Sample
+from harness.history.samples import Sample
 from harness.metrics import per_second_series
 from harness.report.timeseries import bucket_seconds, chart_series, journeys_of
 

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from harness.bankadmin import BankAdmin
-from harness.exports import bank_state, collect_exports, settle_payments
+from harness.control.bank import BankAdmin
+from harness.control.toxiproxy import ProxyControl, ToxicSpec
+from harness.engine.exports import collect_exports, settle_payments
+from harness.history.exports import bank_state
+from harness.history.samples import read_samples
 from harness.invariants import INVARIANTS, run_invariants
 from harness.load.config import LoadConfig
 from harness.load.process import LoadProcess
-from harness.load.samples import read_samples
-from harness.proxies import ProxyControl, ToxicSpec
 from harness.runtime.base import BankConfig
 from harness.runtime.local import LocalRuntime
 

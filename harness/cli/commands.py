@@ -1,0 +1,219 @@
+"""The CLI's commands; each returns an exit code and raises HarnessError for the CLI to map."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.analysis.assessment import RunOutcome, analyse_run
+from harness.cli.suite import SuiteEntry, print_table, write_suite
+from harness.engine.run import RunOptions, new_run_id, run_experiment
+from harness.errors import (
+    EXIT_EXPECTATION,
+    EXIT_INFRA,
+    EXIT_INPUT,
+    EXIT_OK,
+    ConfigError,
+    HarnessError,
+)
+from harness.interrupts import Interrupted
+from harness.report.digest import write_suite_reports
+from harness.runtime import make_runtime
+from harness.runtime.base import BankConfig
+from harness.runtime.processes import find_leftovers, kill_leftovers
+from harness.spec.loader import load_experiment, validate_files
+from harness.spec.model import Experiment
+from harness.topology import SERVICE_NAMES
+
+
+def experiment_files(files: Sequence[Path]) -> list[Path]:
+    """The files given, or every experiments/*.yaml; a missing file is a ConfigError."""
+    if not files:
+        files = sorted(Path("experiments").glob("*.yaml"))
+        if not files:
+            raise ConfigError("no experiment files given and none in experiments/*.yaml")
+    for path in files:
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such experiment file")
+    return list(files)
+
+
+def _plan(files: list[Path], args: argparse.Namespace) -> list[tuple[Path, Experiment, str]]:
+    """Every (file, experiment, profile) to run; all bad input is reported before any run."""
+    if not math.isfinite(args.time_scale) or args.time_scale <= 0:
+        raise ConfigError(f"--time-scale must be a number above 0, not {args.time_scale:g}")
+    _ensure_out_dir(args.out)
+    problems = [str(p) for p in validate_files(files)]
+    if problems:
+        raise ConfigError("\n".join(problems))
+    plan: list[tuple[Path, Experiment, str]] = []
+    for path in files:
+        experiment = load_experiment(path)
+        for profile in args.profile or list(experiment.profiles):
+            if profile not in experiment.profiles:
+                valid = ", ".join(experiment.profiles)
+                problems.append(f"{path}: --profile {profile!r} is not in this experiment; "
+                                f"valid: {valid}")  # fmt: skip
+            plan.append((path, experiment, profile))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return plan
+
+
+def _ensure_out_dir(out: Path) -> None:
+    try:
+        (out / "runs").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"--out {out}: cannot create run folders there ({reason})") from None
+
+
+def _run_one(
+    path: Path, experiment: Experiment, profile: str, args: argparse.Namespace
+) -> RunOutcome:
+    seed = args.seed if args.seed is not None else (experiment.seed or 1)
+    options = RunOptions(
+        profile=profile,
+        time_scale=args.time_scale,
+        seed=seed,
+        runtime=args.runtime,
+        toxiproxy_url=args.toxiproxy_url,
+        out_dir=args.out,
+        progress=sys.stderr.isatty(),
+    )
+    print(f"▶ {experiment.name} [{profile}] scale {args.time_scale:g} seed {seed}", file=sys.stderr)
+    outcome = analyse_run(run_experiment(experiment, path, options))
+    print(outcome.line(), file=sys.stderr)
+    return outcome
+
+
+def _run_many(files: list[Path], args: argparse.Namespace) -> tuple[list[SuiteEntry], bool]:
+    entries: list[SuiteEntry] = []
+    infra_failed = False
+    for path, experiment, profile in _plan(files, args):
+        outcome: RunOutcome | None
+        try:
+            outcome = _run_one(path, experiment, profile, args)
+        except Interrupted:
+            raise KeyboardInterrupt from None
+        except HarnessError as exc:
+            if exc.exit_code == EXIT_INPUT:
+                raise
+            print(f"✖ {path.stem} [{profile}]: {exc}", file=sys.stderr)
+            infra_failed, outcome = True, None
+        entries.append(SuiteEntry.of(path, profile, outcome))
+    return entries, infra_failed
+
+
+def _exit_for(entries: list[SuiteEntry], infra_failed: bool) -> int:
+    if infra_failed:
+        return EXIT_INFRA
+    return EXIT_OK if all(e.matched for e in entries) else EXIT_EXPECTATION
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    entries, infra_failed = _run_many(experiment_files([args.file]), args)
+    return _exit_for(entries, infra_failed)
+
+
+def cmd_suite(args: argparse.Namespace) -> int:
+    started = time.time()
+    entries, infra_failed = _run_many(experiment_files(args.files), args)
+    write_suite(args.out, entries, started, args)
+    index, summary = write_suite_reports(args.out)
+    print_table(entries)
+    print(f"summary: {summary}\nreport:  {index}", file=sys.stderr)
+    return _exit_for(entries, infra_failed)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for path in experiment_files(args.files):
+        experiment = load_experiment(path)
+        expects = ", ".join(f"{p}={e.verdict}" for p, e in experiment.profiles.items())
+        print(f"{path}\t{experiment.name}\t{experiment.title}\t{expects}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems = validate_files(args.files)
+    for problem in problems:
+        print(problem)
+    if problems:
+        return EXIT_INPUT
+    print(f"{len(args.files)} experiment file(s) valid")
+    return EXIT_OK
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    _ensure_out_dir(args.out)
+    run_id = "up-" + new_run_id("bank", args.profile)
+    config = BankConfig(
+        run_id, args.out / "runs" / run_id, args.profile, seed=args.seed, customers=args.customers
+    )
+    runtime = make_runtime(args.runtime)
+    try:
+        placement = runtime.start(config)
+        where = {
+            "edge_url": placement.edge_url,
+            "fault_proxy_api": placement.proxy_api.url,
+            "services": {k: v.url for k, v in placement.services.items()},
+            "proxies": {k: v.address for k, v in placement.proxies.items()},
+            "admin_token": config.admin_token,
+            "customers": f"CUST-0001..CUST-{args.customers:04d}, password <id lower-cased>"
+            "-correct-horse",
+            "logs": str(config.run_dir / "logs"),
+        }
+        print(json.dumps(where, indent=2), flush=True)
+        print("bank is up; Ctrl-C here (or `harness down` elsewhere) stops it", file=sys.stderr)
+        while all(runtime.running(name) for name in SERVICE_NAMES):
+            time.sleep(1.0)
+        print("the bank was stopped (harness down)", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.stop()
+    return EXIT_OK
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    return _clean(only_up=True)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    return _clean(only_up=False)
+
+
+def _clean(only_up: bool) -> int:
+    leftovers = [p for p in find_leftovers() if p.run_id.startswith("up-") or not only_up]
+    for item in leftovers:
+        print(f"stopping pid {item.pid} (run {item.run_id}): {item.cmdline[:100]}")
+    kill_leftovers(leftovers)
+    from harness.runtime.docker_cleanup import remove_docker_leftovers
+
+    removed = remove_docker_leftovers(only_up=only_up)
+    for line in removed:
+        print(line)
+    if not leftovers and not removed:
+        print("nothing left behind")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if not (args.run_dir / "run.json").is_file():
+        raise ConfigError(f"{args.run_dir}: not a run folder (no run.json)")
+    outcome = analyse_run(args.run_dir)
+    print(outcome.line())
+    return EXIT_OK
+
+
+def cmd_images(args: argparse.Namespace) -> int:
+    from harness.runtime.images import build_images
+
+    for line in build_images(base_image=args.base_image):
+        print(line)
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""One live run: the timeline of faults, the abort watch, progress, the exports it collects."""

@@ -1,0 +1,221 @@
+"""Runs one experiment against one profile: up -> load -> timeline -> heal -> export -> down.
+
+The engine writes everything a run observed into its run folder *before* any analysis
+(`run.json`, `load.jsonl`, `exports/*.json`, `logs/`), so `harness report RUN_DIR` can re-check a
+stored run offline. Whatever happens (normal end, abort condition, Ctrl-C, SIGTERM, a crash of
+the harness's own code), the `finally` heals every fault, stops the load and stops the bank.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from harness import __version__
+from harness.control.bank import BankAdmin
+from harness.control.toxiproxy import ProxyControl
+from harness.engine.abort import AbortWatch
+from harness.engine.exports import collect_exports, settle_payments
+from harness.engine.progress import Progress
+from harness.engine.timeline import Scheduled, Timeline
+from harness.errors import ConfigError
+from harness.faults import FaultContext, build_fault
+from harness.interrupts import Interrupted, interruptible, shielded
+from harness.load.process import LoadConfig, LoadProcess
+from harness.runtime import make_runtime
+from harness.runtime.base import BankConfig
+from harness.spec.model import Experiment
+from harness.spec.schedule import Schedule
+
+log = structlog.get_logger()
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    profile: str
+    time_scale: float = 1.0
+    seed: int = 1
+    runtime: str = "local"
+    toxiproxy_url: str | None = None
+    out_dir: Path = Path("reports")
+    progress: bool = False
+
+
+def overrides_for(experiment: Experiment, profile: str) -> tuple[str, ...]:
+    """The profile's knob overrides from the experiment file, as `knob=value` items."""
+    return tuple(f"{k}={v}" for k, v in experiment.profiles[profile].knob_settings().items())
+
+
+def new_run_id(experiment: str, profile: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{experiment}-{profile}-{os.getpid()}"
+
+
+def run_experiment(experiment: Experiment, source: Path, options: RunOptions) -> Path:
+    """Run `experiment` with `options`; returns the run folder. Raises HarnessError subclasses."""
+    if options.profile not in experiment.profiles:
+        valid = ", ".join(experiment.profiles)
+        raise ConfigError(
+            f"{source}: profile {options.profile!r} is not in this experiment; valid: {valid}"
+        )
+    return ExperimentRun(experiment, source, options).run()
+
+
+class ExperimentRun:
+    """One run's state between the edges: its folder, its record, and what it started."""
+
+    def __init__(self, experiment: Experiment, source: Path, options: RunOptions) -> None:
+        self.experiment = experiment
+        self.options = options
+        self.schedule = experiment.schedule(options.time_scale)
+        self.scheduled = _scheduled(self.schedule)
+        run_id = new_run_id(experiment.name, options.profile)
+        self.run_dir = options.out_dir / "runs" / run_id
+        (self.run_dir / "exports").mkdir(parents=True)
+        shutil.copyfile(source, self.run_dir / f"{experiment.name}.yaml")
+        self.record: dict[str, Any] = {
+            "run_id": run_id,
+            "experiment": experiment.name,
+            "source": str(source),
+            "profile": options.profile,
+            "seed": options.seed,
+            "time_scale": options.time_scale,
+            "runtime": options.runtime,
+            "harness_version": __version__,
+            "status": "started",
+            "overrides": list(overrides_for(experiment, options.profile)),
+            "started_at": datetime.now(UTC).isoformat(),
+        }
+        self.config = BankConfig(
+            run_id=run_id,
+            run_dir=self.run_dir,
+            profile=options.profile,
+            overrides=overrides_for(experiment, options.profile),
+            seed=options.seed,
+            customers=experiment.load.customers,
+            toxiproxy_url=options.toxiproxy_url,
+        )
+        self.runtime = make_runtime(options.runtime)
+        self.timeline: Timeline | None = None
+        self.load: LoadProcess | None = None
+        self.t0 = time.time()
+
+    def run(self) -> Path:
+        structlog.contextvars.bind_contextvars(run_id=self.config.run_id)
+        self._save()
+        try:
+            with interruptible():
+                self._execute()
+        except Interrupted as exc:
+            self.record.update(status="interrupted", error=f"interrupted by {exc}")
+            raise
+        except Exception as exc:
+            self.record.update(status="error", error=f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            with shielded(then_raise=False):
+                self._tear_down()
+                self._save()
+                structlog.contextvars.unbind_contextvars("run_id")
+        return self.run_dir
+
+    def _execute(self) -> None:
+        starting = time.monotonic()
+        placement = self.runtime.start(self.config)
+        self.record["bank_startup_s"] = round(time.monotonic() - starting, 2)
+        admin = BankAdmin(placement, self.config.admin_token)
+        ctx = FaultContext(self.runtime, ProxyControl(placement.proxy_api), admin, placement)
+        self.timeline = Timeline(self.scheduled, ctx)
+        samples = self.run_dir / "load.jsonl"
+        config = _load_config(self.experiment, placement.edge_url, self.schedule, self.options)
+        self.load = LoadProcess.start(config, samples, run_id=self.config.run_id)
+        self.t0 = time.time()
+        self.record.update(
+            t0=self.t0, schedule=_schedule_json(self.schedule, self.scheduled), status="running"
+        )
+        self._save()
+        watch = AbortWatch(self.experiment.abort, samples, self.t0)
+        progress = Progress(self.schedule, watch, enabled=self.options.progress)
+        reason = self.timeline.run(self.t0, self.schedule.total_s, should_abort=progress.tick)
+        progress.close()
+        self.load.stop()
+        self.record["unhealed"] = self.timeline.heal_all(self.t0)
+        settle_payments(admin, timeout_s=10.0)
+        collect_exports(admin, ctx.placement, self.run_dir / "exports")
+        self.record.update(
+            abort_reason=reason,
+            status="aborted" if reason else "completed",
+            active_dc=ctx.placement.active_dc,
+        )
+
+    def _tear_down(self) -> None:
+        """Stop the load, heal every fault, stop the bank; collects problems, never raises."""
+        problems: list[str] = []
+        if self.load is not None:
+            try:
+                self.load.stop()
+            except Exception as exc:
+                problems.append(f"load: {exc}")
+        if self.timeline is not None:
+            problems += [f"not healed: {d}" for d in self.timeline.heal_all(self.t0)]
+            self.record["timeline"] = [asdict(e) for e in self.timeline.events]
+            self.record["notes"] = self.timeline.ctx.notes
+        problems += self.runtime.stop()
+        self.record["ended_at"] = datetime.now(UTC).isoformat()
+        if problems:
+            self.record["teardown_problems"] = problems
+            log.warning("teardown_problems", problems=problems)
+
+    def _save(self) -> None:
+        _write_json(self.run_dir / "run.json", self.record)
+
+
+def _scheduled(schedule: Schedule) -> list[Scheduled]:
+    return [Scheduled(a.offset_s, build_fault(a.action), a.duration_s) for a in schedule.actions]
+
+
+def _load_config(
+    experiment: Experiment, edge_url: str, schedule: Schedule, options: RunOptions
+) -> LoadConfig:
+    spec = experiment.load
+    return LoadConfig(
+        edge_url=edge_url,
+        rate_per_s=spec.rate_per_s,
+        users=spec.users,
+        duration_s=schedule.total_s,
+        mix=tuple(spec.mix.items()),
+        customers=spec.customers,
+        client_timeout_s=spec.client_timeout_s,
+        seed=options.seed,
+    )
+
+
+def _schedule_json(schedule: Schedule, scheduled: list[Scheduled]) -> dict[str, Any]:
+    return {
+        "total_s": schedule.total_s,
+        "phases": [asdict(p) for p in schedule.phases],
+        "actions": [
+            {
+                "index": a.index,
+                "offset_s": a.offset_s,
+                "duration_s": a.duration_s,
+                "kind": a.action.action,
+                "description": item.fault.describe(),
+            }
+            for a, item in zip(schedule.actions, scheduled, strict=True)
+        ],
+    }
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str))
+    tmp.replace(path)
