@@ -15,6 +15,7 @@ retry_same_key              True       False      retries reuse the idempotency 
 breaker_enabled             True       False      circuit breaker per dependency
 breaker_failure_threshold   5          -          consecutive failures that open it
 breaker_open_s              2.0        -          how long it stays open before a probe
+breaker_probe_timeout_s     3.0        -          a probe with no outcome by then failed (reopens)
 bulkhead_max_concurrent     32         None       concurrent calls per dependency; None = unbounded
 bulkhead_max_wait_s         0.05       -          wait for a bulkhead slot before failing fast
 shed_max_inflight           64         None       in-flight requests before 503 + Retry-After
@@ -56,6 +57,7 @@ class Profile:
     breaker_enabled: bool
     breaker_failure_threshold: int
     breaker_open_s: float
+    breaker_probe_timeout_s: float
     bulkhead_max_concurrent: int | None
     bulkhead_max_wait_s: float
     shed_max_inflight: int | None
@@ -87,6 +89,7 @@ HARDENED = Profile(
     breaker_enabled=True,
     breaker_failure_threshold=5,
     breaker_open_s=2.0,
+    breaker_probe_timeout_s=3.0,
     bulkhead_max_concurrent=32,
     bulkhead_max_wait_s=0.05,
     shed_max_inflight=64,

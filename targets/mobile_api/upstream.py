@@ -2,10 +2,12 @@
 
 Each `Upstream` is one dependency. Per the profile it bounds every call by the request's
 remaining deadline and `request_timeout_s` (fragile: no bound at all), sends `X-Request-Id` and
-`X-Deadline` (`targets.service.outbound_headers`), limits concurrent calls with a bulkhead
-(`bulkhead_max_concurrent`, failing fast after `bulkhead_max_wait_s`) and fails fast while its
-circuit breaker is open (`breaker_enabled`). Every outcome is reported to the status board: a
-transport error, a timeout or a 5xx counts as a failure.
+`X-Deadline` (`targets.service.outbound_headers`), fails fast while its circuit breaker is open
+(`breaker_*` knobs) and limits concurrent calls with a bulkhead (`bulkhead_*` knobs, failing
+fast after `bulkhead_max_wait_s`); both are `targets.resilience`'s, as in payments. Every
+outcome is reported to the breaker and the status board: a transport error, a timeout or a 5xx
+counts as a failure; a call refused by the bulkhead or abandoned by this side (cancelled)
+releases its breaker permit and reports nothing.
 
 This module never retries (payments does that with the same idempotency key) and never turns an
 answer into customer-facing JSON: callers decide.
@@ -14,15 +16,15 @@ answer into customer-facing JSON: callers decide.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
-from targets.mobile_api.breaker import Breaker
 from targets.profiles import Profile
+from targets.resilience.breaker import BreakerPolicy, CircuitBreaker, CircuitOpenError, Permit
+from targets.resilience.bulkhead import Bulkhead, BulkheadFullError
 from targets.service import outbound_headers, remaining_s
 
 PROBE_TIMEOUT_S = 0.5
@@ -40,7 +42,7 @@ class DependencyError(Exception):
 
 
 class Upstream:
-    """One dependency reached over HTTP through its proxy."""
+    """One dependency reached through its proxy (`clock`: monotonic seconds, for the breaker)."""
 
     def __init__(
         self,
@@ -57,13 +59,8 @@ class Upstream:
         self._client = client
         self._profile = profile
         self._observe = observe
-        limit = profile.bulkhead_max_concurrent
-        self._bulkhead = asyncio.Semaphore(limit) if limit else None
-        self.breaker = (
-            Breaker(profile.breaker_failure_threshold, profile.breaker_open_s, clock)
-            if profile.breaker_enabled
-            else None
-        )
+        self.bulkhead = Bulkhead.from_profile(component, profile)
+        self.breaker = CircuitBreaker(component, BreakerPolicy.from_profile(profile), clock)
 
     async def request(
         self,
@@ -85,30 +82,54 @@ class Upstream:
         if timeout_s is not None and timeout_s <= 0:
             raise DependencyError(self.component, "deadline_exceeded")
         sent = {**outbound_headers(self._profile), **(headers or {})}
-        async with self._slot():
-            if self.breaker is not None and not self.breaker.allow():
-                raise DependencyError(self.component, "circuit_open")
-            try:
-                async with asyncio.timeout(timeout_s):
-                    response = await self._client.request(
-                        method, self.base_url + path, json=json, headers=sent
-                    )
-            except TimeoutError:
-                raise self._failed("timeout") from None
-            except httpx.ConnectError:
-                raise self._failed("unreachable") from None
-            except httpx.HTTPError:
-                raise self._failed("connection_lost") from None
-        self._record(response.status_code < SERVER_ERROR)
+        try:
+            permit = self.breaker.admit()
+        except CircuitOpenError:
+            raise DependencyError(self.component, "circuit_open") from None
+        try:
+            async with self.bulkhead.slot():
+                response = await self._send(
+                    method, path, json, sent, timeout_s=timeout_s, permit=permit
+                )
+        except BulkheadFullError:
+            raise DependencyError(self.component, "bulkhead_full") from None
+        finally:
+            permit.release()  # a no-op once the call's outcome was recorded
         return response
 
-    def _failed(self, reason: str) -> DependencyError:
-        self._record(False)
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        json: Any,
+        headers: dict[str, str],
+        *,
+        timeout_s: float | None,
+        permit: Permit,
+    ) -> httpx.Response:
+        try:
+            async with asyncio.timeout(timeout_s):
+                response = await self._client.request(
+                    method, self.base_url + path, json=json, headers=headers
+                )
+        except TimeoutError:
+            raise self._failed("timeout", permit) from None
+        except httpx.ConnectError:
+            raise self._failed("unreachable", permit) from None
+        except httpx.HTTPError:
+            raise self._failed("connection_lost", permit) from None
+        self._record(response.status_code < SERVER_ERROR, permit)
+        return response
+
+    def _failed(self, reason: str, permit: Permit) -> DependencyError:
+        self._record(False, permit)
         return DependencyError(self.component, reason)
 
-    def _record(self, ok: bool) -> None:
-        if self.breaker is not None:
-            self.breaker.record(ok)
+    def _record(self, ok: bool, permit: Permit) -> None:
+        if ok:
+            permit.succeeded()
+        else:
+            permit.failed()
         self._observe(self.component, ok)
 
     async def probe(self) -> bool:
@@ -121,18 +142,3 @@ class Upstream:
             ok = False
         self._observe(self.component, ok)
         return ok
-
-    @contextlib.asynccontextmanager
-    async def _slot(self) -> AsyncIterator[None]:
-        if self._bulkhead is None:
-            yield
-            return
-        try:
-            async with asyncio.timeout(self._profile.bulkhead_max_wait_s):
-                await self._bulkhead.acquire()
-        except TimeoutError:
-            raise DependencyError(self.component, "bulkhead_full") from None
-        try:
-            yield
-        finally:
-            self._bulkhead.release()

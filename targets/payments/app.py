@@ -74,7 +74,7 @@ class PaymentsService:
         ]
         self.core, self.clearing = (
             Dependency(
-                name, client, profile, clock=time.time, rng=rng, admin_token=config.admin_token
+                name, client, profile, clock=time.monotonic, rng=rng, admin_token=config.admin_token
             )
             for name, client in zip(("core", "clearing"), self.clients, strict=True)
         )

@@ -2,15 +2,19 @@
 
 Per call: circuit breaker -> bulkhead -> timeout (the profile's per-call timeout, cut to the
 request's remaining deadline) -> retries with capped exponential backoff (full jitter from the
-seeded generator) through tenacity. Failures are sorted by what the caller may assume:
-`DependencyUnavailableError` means the request certainly did not run (refused connection,
-breaker open, bulkhead full, a 503 refusal): safe to fail fast. `OutcomeUnknownError` means it
-may have run (timeout after sending, connection cut, 5xx): the caller must find out, not guess.
+seeded generator) through tenacity. The breaker and the bulkhead are `targets.resilience`'s: an
+attempt that does not use the dependency (bulkhead full, deadline already spent) or is
+abandoned by this side (cancelled) releases its breaker permit, neither success nor failure.
+Failures are sorted by what the caller may assume: `DependencyUnavailableError` means the
+request certainly did not run (refused connection, breaker open, bulkhead full, a 503 refusal):
+safe to fail fast. `OutcomeUnknownError` means it may have run (timeout after sending,
+connection cut, 5xx): the caller must find out, not guess.
 This module knows nothing about payments; idempotency keys are given by the caller.
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,9 +24,9 @@ import httpx
 import structlog
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
-from targets.payments.breaker import CircuitBreaker, CircuitOpenError
-from targets.payments.bulkhead import Bulkhead, BulkheadFullError
 from targets.profiles import Profile
+from targets.resilience.breaker import BreakerPolicy, CircuitBreaker, CircuitOpenError, Permit
+from targets.resilience.bulkhead import Bulkhead, BulkheadFullError
 from targets.service import outbound_headers, remaining_s
 
 log = structlog.get_logger()
@@ -65,7 +69,7 @@ class _AttemptFailedError(Exception):
 
 
 class Dependency:
-    """Calls to one service through its proxied URL."""
+    """Calls to one service through its proxied URL (`clock`: monotonic s, for the breaker)."""
 
     def __init__(
         self,
@@ -82,14 +86,8 @@ class Dependency:
         self._client = client
         self._rng = rng
         self._admin_token = admin_token
-        self.breaker = CircuitBreaker(
-            name,
-            profile.breaker_failure_threshold,
-            profile.breaker_open_s,
-            clock,
-            enabled=profile.breaker_enabled,
-        )
-        self.bulkhead = Bulkhead(name, profile.bulkhead_max_concurrent, profile.bulkhead_max_wait_s)
+        self.breaker = CircuitBreaker(name, BreakerPolicy.from_profile(profile), clock)
+        self.bulkhead = Bulkhead.from_profile(name, profile)
 
     async def call(
         self,
@@ -148,16 +146,16 @@ class Dependency:
         number: int,
     ) -> Reply:
         try:
-            self.breaker.before_call()
+            permit = self.breaker.admit()
         except CircuitOpenError as refused:
             raise DependencyUnavailableError(
                 self.name, "circuit breaker open", max(1.0, refused.retry_after_s)
             ) from None
         try:
             async with self.bulkhead.slot():
-                return await self._send(method, path, body, key, number)
+                return await self._send(method, path, body, key, number, permit=permit)
         except BulkheadFullError:
-            self.breaker.record_success()  # not the dependency's fault; frees a half-open probe
+            permit.release()  # the dependency was not called: no outcome to record
             raise DependencyUnavailableError(
                 self.name, "bulkhead full", self.profile.retry_after_s
             ) from None
@@ -169,10 +167,12 @@ class Dependency:
         body: dict[str, Any] | None,
         key: KeyForAttempt | None,
         number: int,
+        *,
+        permit: Permit,
     ) -> Reply:
         timeout_s = remaining_s(self.profile.request_timeout_s)
         if timeout_s is not None and timeout_s <= 0.005:
-            self.breaker.record_success()
+            permit.release()
             raise _AttemptFailedError("request deadline exhausted", maybe_executed=False)
         headers = outbound_headers(self.profile)
         if key is not None:
@@ -184,17 +184,20 @@ class Dependency:
                 method, path, json=body, headers=headers, timeout=httpx.Timeout(timeout_s)
             )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            self.breaker.record_failure()
+            permit.failed()
             raise _AttemptFailedError(f"cannot connect ({type(exc).__name__})", False) from None
         except httpx.TransportError as exc:
-            self.breaker.record_failure()
+            permit.failed()
             raise _AttemptFailedError(f"no answer ({type(exc).__name__})", True) from None
-        except BaseException:
-            self.breaker.record_failure()
+        except asyncio.CancelledError:
+            permit.release()  # abandoned by this side: says nothing about the dependency
             raise
-        return self._classify(response)
+        except BaseException:
+            permit.failed()
+            raise
+        return self._classify(response, permit)
 
-    def _classify(self, response: httpx.Response) -> Reply:
+    def _classify(self, response: httpx.Response, permit: Permit) -> Reply:
         try:
             body = response.json()
         except ValueError:
@@ -202,10 +205,10 @@ class Dependency:
         if not isinstance(body, dict):
             body = {"value": body}
         if response.status_code == 503:
-            self.breaker.record_failure()
+            permit.failed()
             raise _AttemptFailedError(f"503 {body.get('error', 'unavailable')}", False)
         if response.status_code >= 500:
-            self.breaker.record_failure()
+            permit.failed()
             raise _AttemptFailedError(f"{response.status_code} {body.get('error', '')}", True)
-        self.breaker.record_success()
+        permit.succeeded()
         return Reply(response.status_code, body)

@@ -1,4 +1,4 @@
-"""Unit tests for balance parsing, the last-good-balance cache and the circuit breaker."""
+"""Unit tests for balance parsing and the last-good-balance cache."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from targets.mobile_api.balances import (
     balance_from_core,
     balance_view,
 )
-from targets.mobile_api.breaker import Breaker
 
 
 class Clock:
@@ -69,31 +68,3 @@ def test_cache_serves_the_last_good_balance_until_too_stale() -> None:
     clock.now_s = 100.0 + 901
     assert cache.last_good("ACC-0001") is None
     assert cache.last_good("ACC-0002") is None
-
-
-def test_breaker_opens_after_threshold_and_probes_once() -> None:
-    """Five failures open it; after open_s one trial goes out; its success closes it."""
-    clock = Clock()
-    breaker = Breaker(failure_threshold=5, open_s=2.0, clock=clock)
-    for _ in range(4):
-        assert breaker.allow()
-        breaker.record(False)
-    assert breaker.state == "closed"
-    breaker.record(False)
-    assert breaker.state == "open" and not breaker.allow()
-    clock.now_s += 2.0
-    assert breaker.allow()
-    assert not breaker.allow()
-    breaker.record(True)
-    assert breaker.state == "closed" and breaker.allow()
-
-
-def test_breaker_reopens_when_the_trial_fails() -> None:
-    """A failed half-open trial opens the breaker for another open_s."""
-    clock = Clock()
-    breaker = Breaker(failure_threshold=1, open_s=2.0, clock=clock)
-    breaker.record(False)
-    clock.now_s += 2.0
-    assert breaker.allow()
-    breaker.record(False)
-    assert breaker.state == "open"
