@@ -11,7 +11,6 @@ import asyncio
 import dataclasses
 import random
 import time
-from datetime import UTC, datetime
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from targets.clearing.scheme import Pacs008, Scheme, SchemeAnswer, SchemeConfig
 from targets.flags import install_flags
+from targets.formats import iso_utc
 from targets.profiles import Profile
 from targets.service import create_app, require_admin
 
@@ -77,7 +77,7 @@ def export_json(scheme: Scheme) -> dict[str, object]:
                 "currency": t.currency,
                 "status": status,
                 "reason_code": reason,
-                "received_at": _iso(message.received_at_s),
+                "received_at": iso_utc(message.received_at_s),
                 "received_at_s": message.received_at_s,
                 "duplicate": message.duplicate,
                 "receipts": message.receipts,
@@ -129,8 +129,3 @@ def build_app(config: SchemeConfig, seed: int, admin_token: str, profile: Profil
         return export_json(scheme)
 
     return app
-
-
-def _iso(epoch_s: float) -> str:
-    moment = datetime.fromtimestamp(epoch_s, tz=UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -17,11 +17,12 @@ from fastapi.responses import JSONResponse
 
 from targets.core_banking import holds, ledger, queries
 from targets.core_banking.amounts import check_currency, parse_cents
-from targets.core_banking.idempotency import Outcome, fingerprint, require_key
+from targets.core_banking.idempotency import Outcome, require_key
 from targets.core_banking.node import CoreNode
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replication import Shipper
 from targets.core_banking.replog import Txn
+from targets.formats import fingerprint
 from targets.service import remaining_s
 
 

@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from targets.core_banking.amounts import format_cents
 from targets.core_banking.idempotency import Outcome, remember, replay
 from targets.core_banking.ledger import (
     Leg,
@@ -26,6 +25,7 @@ from targets.core_banking.ledger import (
 )
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replog import Txn
+from targets.formats import format_cents
 
 MAX_HOLD_S = 86_400.0
 

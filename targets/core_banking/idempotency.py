@@ -9,10 +9,8 @@ body is a 422 `idempotency_key_reused`. This module must not decide business rul
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,12 +25,6 @@ class Outcome:
     status_code: int
     body: dict[str, Any]
     seq: int
-
-
-def fingerprint(body: Mapping[str, Any]) -> str:
-    """A stable hash of a request body (key order and whitespace do not matter)."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def require_key(key: str | None) -> str:

@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from targets.core_banking.amounts import check_currency, format_cents
+from targets.core_banking.amounts import check_currency
 from targets.core_banking.idempotency import Outcome, remember, replay
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replog import Txn
+from targets.formats import format_cents
 
 
 @dataclass(frozen=True)

@@ -8,23 +8,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from datetime import UTC, datetime
 from typing import Any
 
-from targets.core_banking.amounts import format_cents
 from targets.core_banking.holds import effective_status, hold_body
 from targets.core_banking.ledger import held_cents
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.schema import Standing
-
-
-def iso(epoch_s: float) -> str:
-    """Epoch seconds as an ISO 8601 UTC string with milliseconds."""
-    return (
-        datetime.fromtimestamp(epoch_s, UTC)
-        .isoformat(timespec="milliseconds")
-        .replace("+00:00", "Z")
-    )
+from targets.formats import format_cents, iso_utc
 
 
 def _account(conn: sqlite3.Connection, account_id: str) -> sqlite3.Row:
@@ -72,7 +62,7 @@ def balances(
             {"type": "interimBooked", "amount": format_cents(row["booked_cents"])},
             {"type": "interimAvailable", "amount": format_cents(available)},
         ],
-        "as_of": iso(now_s),
+        "as_of": iso_utc(now_s),
         "version": row["version"],
         "source": standing.role,
     }
@@ -94,7 +84,7 @@ def transactions(conn: sqlite3.Connection, account_id: str, limit: int) -> dict[
                 "transfer_id": r["transfer_id"],
                 "amount": format_cents(r["amount_cents"]),
                 "currency": r["currency"],
-                "booked_at": iso(r["created_at"]),
+                "booked_at": iso_utc(r["created_at"]),
                 "epoch": r["epoch"],
                 "dc": r["dc"],
             }
@@ -141,7 +131,7 @@ def export(conn: sqlite3.Connection, standing: Standing, now_s: float) -> dict[s
                 "epoch": j["epoch"],
                 "dc": j["dc"],
                 "seq": j["seq"],
-                "created_at": iso(j["created_at"]),
+                "created_at": iso_utc(j["created_at"]),
                 "postings": postings[j["journal_id"]],
             }
             for j in conn.execute("SELECT * FROM journals ORDER BY seq, journal_id")

@@ -9,12 +9,12 @@ This module must not call other services.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from targets.formats import iso_utc
 from targets.mobile_api.errors import ApiError
 from targets.mobile_api.state import State
 from targets.mobile_api.status import COMPONENTS, ComponentStatus, Incident, StatusPage
@@ -41,21 +41,16 @@ class StatusPost(BaseModel):
     message: str = "The incident is resolved."
 
 
-def iso(epoch_s: float) -> str:
-    """Epoch seconds as an ISO 8601 UTC string with milliseconds."""
-    stamp = datetime.fromtimestamp(epoch_s, UTC).isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
-
-
 def _incident_json(incident: Incident | None) -> dict[str, Any] | None:
     if incident is None:
         return None
     return {
         "title": incident.title,
-        "started_at": iso(incident.started_at_s),
+        "started_at": iso_utc(incident.started_at_s),
         "automatic": incident.automatic,
         "updates": [
-            {"at": iso(u.at_s), "status": u.status, "message": u.message} for u in incident.updates
+            {"at": iso_utc(u.at_s), "status": u.status, "message": u.message}
+            for u in incident.updates
         ],
     }
 
@@ -65,7 +60,7 @@ def page_json(page: StatusPage) -> dict[str, Any]:
     return {
         "components": [{"name": n, "status": s} for n, s in page.components],
         "incident": _incident_json(page.incident),
-        "last_updated": iso(page.last_updated_s),
+        "last_updated": iso_utc(page.last_updated_s),
     }
 
 
@@ -113,7 +108,7 @@ async def export(state: State) -> dict[str, Any]:
     access, refresh = state.sessions.live_counts()
     history = [
         {
-            "at": iso(c.at_s),
+            "at": iso_utc(c.at_s),
             "at_s": round(c.at_s, 3),
             "kind": c.kind,
             "automatic": c.automatic,

@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from targets.flags import install_flags
+from targets.formats import fingerprint
 from targets.payments.background import SettlementWorker
 from targets.payments.dependency import Dependency
 from targets.payments.flow import FlowTiming, PaymentFlow, PaymentRefusedError
@@ -38,7 +39,6 @@ from targets.payments.wire import (
     amount_cents,
     break_view,
     error,
-    fingerprint,
     payment_export,
     payment_view,
     submit_answer,
@@ -143,7 +143,8 @@ async def submit(service: PaymentsService, request: Request) -> Response:
         return error(422, "invalid_request", f"amount {body.amount!r} is not a positive 0.00")
     if DEADLINE.get() is None and service.profile.deadline_s:
         DEADLINE.set(time.time() + service.profile.deadline_s)
-    claim = service.store.claim(key, fingerprint(body), service.new_payment(key, body, cents))
+    digest = fingerprint(body.model_dump())  # the request as sent: a replay or a reused key
+    claim = service.store.claim(key, digest, service.new_payment(key, body, cents))
     if claim.outcome == "new":
         return await _run(service, key, claim.payment_id)
     return _answer_taken_key(claim)

@@ -13,10 +13,10 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from targets.formats import format_cents, iso_utc
 from targets.payments.lifecycle import check_transition
 
 SCHEMA = """
@@ -34,18 +34,6 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     status_code INTEGER, body TEXT, created_at_s REAL NOT NULL
 );
 """
-
-
-def iso(epoch_s: float) -> str:
-    """ISO 8601 UTC with milliseconds."""
-    moment = datetime.fromtimestamp(epoch_s, tz=UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def format_cents(cents: int) -> str:
-    """12000 -> "120.00"."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +112,9 @@ class PaymentStore:
                     (key, fingerprint, payment.payment_id, now),
                 )
                 self._insert(
-                    dataclasses.replace(payment, history=(HistoryEntry(payment.status, iso(now)),))
+                    dataclasses.replace(
+                        payment, history=(HistoryEntry(payment.status, iso_utc(now)),)
+                    )
                 )
             self._db.execute("COMMIT")
         except BaseException:
@@ -190,7 +180,7 @@ class PaymentStore:
         """Move a payment to `status` (lifecycle-checked) and append it to the history."""
         current = self._require(payment_id)
         check_transition(current.status, status, reason_code)
-        history = (*current.history, HistoryEntry(status, iso(self._clock())))
+        history = (*current.history, HistoryEntry(status, iso_utc(self._clock())))
         self._db.execute(
             "UPDATE payments SET status = ?, reason_code = ?, detail = ?, history = ? "
             "WHERE payment_id = ?",

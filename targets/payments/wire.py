@@ -5,18 +5,17 @@ This module only converts between JSON and the store's dataclasses; it decides n
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from typing import Any
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from targets import formats
 from targets.payments.reconciliation import Break
 from targets.payments.store import Payment
 
-AMOUNT = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
+MAX_AMOUNT_CENTS = 10**14 - 1
+"""999999999999.99: twelve integer digits."""
 
 
 class PaymentBody(BaseModel):
@@ -32,18 +31,12 @@ class PaymentBody(BaseModel):
 
 
 def amount_cents(text: str) -> int | None:
-    """ "120.5" -> 12050; None unless a positive amount with at most two decimals."""
-    if not AMOUNT.match(text):
+    """ "120.5" -> 12050; None unless a positive amount (at most 12 digits, 2 decimals)."""
+    try:
+        cents = formats.parse_cents(text)
+    except ValueError:
         return None
-    units, _, decimals = text.partition(".")
-    cents = int(units) * 100 + int((decimals + "00")[:2])
-    return cents if cents > 0 else None
-
-
-def fingerprint(body: PaymentBody) -> str:
-    """Digest of the request as sent, to tell a replay from a reused key."""
-    canonical = json.dumps(body.model_dump(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return cents if 0 < cents <= MAX_AMOUNT_CENTS else None
 
 
 def error(status_code: int, code: str, detail: str, **extra: Any) -> JSONResponse:

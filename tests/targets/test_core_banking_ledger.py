@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from targets.core_banking import holds, ledger, queries, replog
-from targets.core_banking.amounts import format_cents, parse_cents
-from targets.core_banking.idempotency import Outcome, fingerprint
+from targets.core_banking.amounts import parse_cents
+from targets.core_banking.idempotency import Outcome
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.schema import Standing, connect, initialise, read_standing
+from targets.formats import fingerprint, format_cents
 
 PRIMARY = Standing("dc-a", "primary", 1)
 
