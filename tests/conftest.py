@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+import structlog
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -26,3 +29,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "docker" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def logging_as_before() -> Iterator[None]:
+    """`main` configures structlog onto pytest's captured stderr, which closes after the test:
+    later tests that log would write to a closed file. Tests that call `main` restore it."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)

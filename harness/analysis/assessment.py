@@ -1,33 +1,36 @@
-"""Analyses a stored run: load records + exports + timeline -> checks, verdict, KPIs, outputs.
+"""Analyses a stored run: record + load records + exports -> checks, verdict, figures, outputs.
 
 Reads only the run folder (written by the engine before any analysis), so `harness report
-RUN_DIR` re-checks a run offline and gets the same answer. Writes `result.json` and
-`junit.xml` (and the HTML report when the report package is installed) into the folder.
+RUN_DIR` re-checks a run offline and gets the same answer. Runs every invariant checker once,
+evaluates every registered check kind, and writes `result.json` and `junit.xml`. Renders
+nothing: the report reads the result this writes.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.analysis.result import build_result, write_junit, write_result
-from harness.analysis.verdicts import (
-    Check,
-    RecoveryBar,
-    RunHistory,
-    SloTarget,
-    evaluate,
-    matches_expectation,
-    overall,
+from harness.analysis.evidence import Evidence, RecoveryBar, SloTarget
+from harness.analysis.junit import write_junit
+from harness.analysis.kinds import evaluate
+from harness.analysis.result import (
+    Actual,
+    Expected,
+    RunResult,
+    experiment_info,
+    figures,
+    versions,
+    write_result,
 )
-from harness.errors import ConfigError
+from harness.analysis.verdicts import matches_expectation, overall
 from harness.history.bankstate import BankState
 from harness.history.exports import bank_state, read_exports
+from harness.history.record import RunRecord, read_record
 from harness.history.samples import LOAD_STOPPED, Sample, read_samples
+from harness.invariants import InvariantResult, checker_named, run_invariants
 from harness.metrics import StatusEvent, Window
-from harness.report.html import write_run_report
 from harness.spec.loader import load_experiment
 from harness.spec.model import Experiment
 
@@ -50,21 +53,21 @@ class RunOutcome:
         )
 
 
-def slo_targets(experiment: Experiment) -> list[SloTarget]:
-    return [
+def slo_targets(experiment: Experiment) -> tuple[SloTarget, ...]:
+    return tuple(
         SloTarget(journey, phase, bar.availability_pct, bar.p50_ms, bar.p95_ms, bar.p99_ms)
         for journey, phases in experiment.slo.items()
         for phase, bar in phases.items()
-    ]
+    )
 
 
-def recovery_bars(experiment: Experiment) -> list[RecoveryBar]:
+def recovery_bars(experiment: Experiment) -> tuple[RecoveryBar, ...]:
     rec = experiment.recovery
     if rec is None:
-        return []
-    return [
-        RecoveryBar(tuple(rec.journeys), rec.max_time_to_recover_s, max(1, round(rec.window_s)))
-    ]
+        return ()
+    return (
+        RecoveryBar(tuple(rec.journeys), rec.max_time_to_recover_s, max(1, round(rec.window_s))),
+    )
 
 
 def status_events(exports: dict[str, Any]) -> list[StatusEvent]:
@@ -86,79 +89,94 @@ def load_history(path: Path) -> tuple[Sample, ...]:
     return tuple(s for s in read_samples(path) if s.detail != LOAD_STOPPED)
 
 
-def run_checks(
-    run: dict[str, Any],
+def invariant_results(
+    names: tuple[str, ...], state: BankState | None, samples: tuple[Sample, ...]
+) -> tuple[InvariantResult, ...]:
+    """Each named checker run once; without a bank state (export failed) each is unknown."""
+    if state is None:
+        for name in names:
+            checker_named(name)
+        return tuple(
+            InvariantResult(n, "unknown", (), "the bank's state could not be exported")
+            for n in names
+        )
+    return run_invariants(names, state, samples)
+
+
+def evidence_of(
+    record: RunRecord,
     experiment: Experiment,
     samples: tuple[Sample, ...],
-    state: BankState | None,
-) -> tuple[list[Check], RunHistory]:
-    t0 = float(run["t0"])
-    phases = {p["name"]: p for p in run["schedule"]["phases"]}
-    fault_start_s = t0 + phases["fault"]["start_s"]
+    invariants: tuple[InvariantResult, ...],
+) -> Evidence:
+    """The evidence of a finished run: its phase windows from t0, its bars, what it recorded."""
+    assert record.t0_s is not None and record.schedule is not None
+    t0, schedule = record.t0_s, record.schedule
+    fault_start_s = t0 + next(p.start_s for p in schedule.phases if p.name == "fault")
     windows = tuple(
-        Window(name, t0 + p["start_s"], t0 + p["end_s"],
-               answered_by_s=fault_start_s if name == "baseline" else None)
-        for name, p in phases.items()
+        Window(p.name, t0 + p.start_s, t0 + p.end_s,
+               answered_by_s=fault_start_s if p.name == "baseline" else None)
+        for p in schedule.phases
     )  # fmt: skip
     fault = next(w for w in windows if w.name == "fault")
-    history = RunHistory(samples, windows, fault.end_s, windows[-1].end_s)
-    checks = evaluate(
-        history, slo_targets(experiment), recovery_bars(experiment), experiment.invariants, state
+    return Evidence(
+        samples,
+        windows,
+        fault.end_s,
+        windows[-1].end_s,
+        slos=slo_targets(experiment),
+        recovery=recovery_bars(experiment),
+        invariants=invariants,
+        abort=record.abort,
+        timeline=record.timeline,
     )
-    if run.get("abort_reason"):
-        checks.append(Check("abort", "slo", "fail", run["abort_reason"]))
-    failed_steps = [e for e in run.get("timeline", []) if e["outcome"] != "ok"]
-    if failed_steps:
-        step = failed_steps[0]
-        checks.append(
-            Check(
-                "timeline",
-                "slo",
-                "unknown",
-                f"{len(failed_steps)} timeline step(s) failed, first: {step['step']} "
-                f"{step['description']}: {step['error']}",
-            )
-        )
-    return checks, history
 
 
-def analyse_run(run_dir: Path) -> RunOutcome:
-    """Analyse the run stored in `run_dir` and write its outputs."""
-    try:
-        run = json.loads((run_dir / "run.json").read_text())
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{run_dir}: cannot read run.json: {exc}") from exc
-    experiment = load_experiment(run_dir / f"{run['experiment']}.yaml")
-    expected = experiment.profiles[run["profile"]]
-    if run.get("status") not in ("completed", "aborted") or "t0" not in run:
-        reason = run.get("error", f"the run did not complete ({run.get('status')})")
-        result = build_result(
-            run, experiment, [], None, actual="unknown", matched=False, reason=reason
-        )
-        write_result(run_dir, result)
-        return RunOutcome(
-            experiment.name, run["profile"], run_dir, expected.verdict, "unknown", False, reason
-        )
+def assess(record: RunRecord, experiment: Experiment, run_dir: Path) -> RunResult:
+    """The result of the run stored in `run_dir`, whose record and experiment are given."""
+    expectation = experiment.profiles[record.profile]
+    expected = Expected(expectation.verdict, tuple(expectation.because))
+    info = experiment_info(experiment, record.source)
+    if not record.finished:
+        reason = record.error or f"the run did not complete ({record.status})"
+        actual = Actual("unknown", False, reason)
+        return RunResult(record, info, expected, actual, versions=versions())
     samples = load_history(run_dir / "load.jsonl")
     exports = read_exports(run_dir / "exports")
     state, state_problem = bank_state(exports)
-    checks, history = run_checks(run, experiment, samples, state)
+    invariants = invariant_results(tuple(experiment.invariants), state, samples)
+    evidence = evidence_of(record, experiment, samples, invariants)
+    checks = evaluate(evidence)
     verdict = overall(checks)
     matched, reason = matches_expectation(verdict, expected.verdict, expected.because)
-    result = build_result(
-        run,
-        experiment,
-        checks,
-        history,
-        actual=verdict.status,
-        matched=matched,
-        reason=reason,
-        state_problem=state_problem,
-        events=status_events(exports),
+    assert record.t0_s is not None
+    return RunResult(
+        record,
+        info,
+        expected,
+        Actual(verdict.status, matched, reason),
+        checks=tuple(checks),
+        invariants=invariants,
+        bank_state_problem=state_problem or None,
+        versions=versions(),
+        **figures(evidence, checks, status_events(exports), experiment, record.t0_s),  # type: ignore[arg-type]
     )
+
+
+def analyse_run(run_dir: Path) -> RunOutcome:
+    """Analyse the run stored in `run_dir`; write `result.json` and `junit.xml`."""
+    record = read_record(run_dir)
+    experiment = load_experiment(run_dir / f"{record.experiment}.yaml")
+    result = assess(record, experiment, run_dir)
     write_result(run_dir, result)
-    write_junit(run_dir, result)
-    write_run_report(run_dir)
+    if result.checks:  # a run that did not finish has no check to list
+        write_junit(run_dir, result)
     return RunOutcome(
-        experiment.name, run["profile"], run_dir, expected.verdict, verdict.status, matched, reason
+        experiment.name,
+        record.profile,
+        run_dir,
+        result.expected.verdict,
+        result.actual.verdict,
+        result.actual.matched,
+        result.actual.reason,
     )

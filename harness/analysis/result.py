@@ -1,23 +1,30 @@
-"""`result.json` (schema in docs/results.md) and `junit.xml` for one analysed run.
+"""The run result: every judgement and figure the reports show, written to `result.json`.
 
-`build_result` is pure: it turns the checks and the history into the document.
-The writers are the only I/O here.
+`RunResult` is the typed hand-off from the analysis to the report, the index, the digest and
+JUnit: the run record, the expectation and the verdict, every check, every invariant's result
+with its violations (counts, first, worst, ids, amounts), the per-phase table, the headline
+figures and the chart series. Readers compute nothing new from it and never re-read
+`load.jsonl` or re-run a checker. `build_result` is pure; `write_result`/`read_result` are
+the file edges.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import platform
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
-from harness.analysis.verdicts import Check, RunHistory
+from harness.analysis.checks import Check
+from harness.analysis.evidence import Evidence
+from harness.history.documents import read_document, write_document
+from harness.history.outcomes import Judgement
+from harness.history.record import RunRecord
+from harness.invariants import InvariantResult
 from harness.metrics import (
+    PhaseStats,
     StatusEvent,
     Window,
     error_budget_spent,
@@ -26,10 +33,94 @@ from harness.metrics import (
     time_to_detect_s,
     worst_degradation,
 )
+from harness.metrics.timeseries import ChartSeries, chart_series, journeys_of
 from harness.spec.model import Experiment
 
-RESULT_SCHEMA = "bank-chaos/result/v1"
+RESULT_SCHEMA = "bank-chaos/result/v2"
 DEFAULT_BUDGET_TARGET_PCT = 99.0
+ALL_JOURNEYS = "all journeys"
+SPARK_POINTS = 60
+
+
+@dataclass(frozen=True)
+class IncidentInfo:
+    org: str
+    date: str
+    summary: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExperimentInfo:
+    name: str
+    title: str
+    source: str
+    incident: IncidentInfo
+
+
+@dataclass(frozen=True)
+class Expected:
+    verdict: Judgement
+    because: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Actual:
+    verdict: Judgement
+    matched: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    target_pct: float
+    spent_pct: float | None
+    bad_requests: int
+    requests: int
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The headline numbers: detect, recover, worst second, p99 under fault, budget, unserved."""
+
+    time_to_detect_s: float | None
+    time_to_recover_s: dict[str, float | None]
+    worst_recovery_s: float | None
+    worst_availability_pct: float | None
+    worst_availability_at_s: float | None
+    p99_during_fault_ms: float | None
+    error_budget: BudgetFigures
+    unserved_requests: int
+    requests: int
+    invariants_failed: tuple[str, ...]
+    invariants_passed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    record: RunRecord
+    experiment: ExperimentInfo
+    expected: Expected
+    actual: Actual
+    checks: tuple[Check, ...] = ()
+    invariants: tuple[InvariantResult, ...] = ()
+    phases: tuple[PhaseStats, ...] = ()
+    kpis: Kpis | None = None
+    charts: tuple[ChartSeries, ...] = ()
+    spark: ChartSeries | None = None
+    bank_state_problem: str | None = None
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def run_id(self) -> str:
+        return self.record.run_id
+
+    @property
+    def profile(self) -> str:
+        return self.record.profile
+
+    def checks_of(self, kind: str) -> list[Check]:
+        return [c for c in self.checks if c.kind == kind]
 
 
 def _finite(value: float | None) -> float | None:
@@ -46,19 +137,19 @@ def versions() -> dict[str, str]:
     return found
 
 
-def kpis(
-    experiment: Experiment,
-    checks: Sequence[Check],
-    history: RunHistory,
-    events: Sequence[StatusEvent],
-) -> dict[str, Any]:
-    """The headline numbers: detect, recover, worst second, p99 under fault, budget, unserved."""
-    journeys = sorted({s.journey for s in history.samples})
-    fault = history.window("fault")
-    assert fault is not None
-    after = worst_degradation(history.samples, journeys, fault.start_s, history.run_end_s)
-    under_fault = phase_stats(history.samples, journeys, fault) if journeys else None
-    target = next(
+def experiment_info(experiment: Experiment, source: str) -> ExperimentInfo:
+    incident = experiment.incident
+    return ExperimentInfo(
+        experiment.name,
+        experiment.title,
+        source,
+        IncidentInfo(incident.org, str(incident.date), incident.summary, tuple(incident.sources)),
+    )
+
+
+def budget_target_pct(experiment: Experiment) -> float:
+    """The first baseline availability bar of the experiment, else the default target."""
+    return next(
         (
             bar.availability_pct
             for phases in experiment.slo.values()
@@ -67,128 +158,83 @@ def kpis(
         ),
         DEFAULT_BUDGET_TARGET_PCT,
     )
-    run_window = Window("run", history.windows[0].start_s, history.run_end_s)
-    budget = error_budget_spent(history.samples, journeys, target, run_window)
-    recovery = {c.id.split(":", 1)[1]: _finite(c.measured) for c in checks if c.kind == "recovery"}
-    invariant_checks = [c for c in checks if c.kind == "invariant"]
-    return {
-        "time_to_detect_s": _finite(time_to_detect_s(events, fault.start_s)),
-        "time_to_recover_s": recovery,
-        "worst_recovery_s": max((v for v in recovery.values() if v is not None), default=None),
-        "worst_availability_pct": _finite(after.lowest_availability_pct),
-        "worst_availability_at_s": _finite(
-            None
-            if after.lowest_availability_at_s is None
-            else after.lowest_availability_at_s - history.windows[0].start_s
-        ),
-        "p99_during_fault_ms": _finite(under_fault.p99_ms) if under_fault else None,
-        "error_budget": {
-            "target_pct": target,
-            "spent_pct": _finite(budget.spent_pct),
-            "bad_requests": budget.bad,
-            "requests": budget.requests,
-        },
-        "unserved_requests": sum(1 for s in history.samples if not s.served),
-        "requests": len(history.samples),
-        "invariants_failed": [
-            c.id.split(":", 1)[1] for c in invariant_checks if c.status == "fail"
-        ],
-        "invariants_passed": [
-            c.id.split(":", 1)[1] for c in invariant_checks if c.status == "pass"
-        ],
-    }
 
 
-def build_result(
-    run: dict[str, Any],
-    experiment: Experiment,
-    checks: Sequence[Check],
-    history: RunHistory | None,
-    *,
-    actual: str,
-    matched: bool,
-    reason: str,
-    state_problem: str = "",
-    events: Sequence[StatusEvent] = (),
-) -> dict[str, Any]:
-    expected = experiment.profiles[run["profile"]]
-    document: dict[str, Any] = {
-        "schema": RESULT_SCHEMA,
-        "run_id": run["run_id"],
-        "experiment": {
-            "name": experiment.name,
-            "title": experiment.title,
-            "source": run["source"],
-            "incident": experiment.incident.model_dump(mode="json"),
-        },
-        "profile": run["profile"],
-        "expected": {"verdict": expected.verdict, "because": list(expected.because)},
-        "actual": {"verdict": actual, "matched": matched, "reason": reason},
-        "status": run.get("status"),
-        "seed": run["seed"],
-        "time_scale": run["time_scale"],
-        "runtime": run["runtime"],
-        "overrides": run.get("overrides", []),
-        "started_at": run.get("started_at"),
-        "ended_at": run.get("ended_at"),
-        "bank_startup_s": run.get("bank_startup_s"),
-        "active_dc": run.get("active_dc"),
-        "schedule": run.get("schedule"),
-        "timeline": run.get("timeline", []),
-        "notes": run.get("notes", []),
-        "teardown_problems": run.get("teardown_problems", []),
-        "bank_state_problem": state_problem or None,
-        "checks": [asdict(c) for c in checks],
-        "versions": versions(),
-    }
-    if history is not None:
-        journeys = sorted({s.journey for s in history.samples})
-        document["phases"] = [
-            asdict(row) for row in phase_table(history.samples, journeys, history.windows)
-        ]
-        document["kpis"] = kpis(experiment, checks, history, events)
-    return document
-
-
-def write_result(run_dir: Path, result: dict[str, Any]) -> Path:
-    path = run_dir / "result.json"
-    path.write_text(json.dumps(result, indent=2, default=str, allow_nan=False))
-    return path
-
-
-def write_junit(run_dir: Path, result: dict[str, Any]) -> Path:
-    """One testsuite per run, one testcase per SLO, recovery bar and invariant check."""
-    checks = result["checks"]
-    suite = ET.Element(
-        "testsuite",
-        {
-            "name": f"{result['experiment']['name']}[{result['profile']}]",
-            "tests": str(len(checks)),
-            "failures": str(sum(c["status"] == "fail" for c in checks)),
-            "skipped": str(sum(c["status"] == "unknown" for c in checks)),
-            "timestamp": result.get("started_at") or "",
-        },
+def kpis(
+    evidence: Evidence, checks: Sequence[Check], events: Sequence[StatusEvent], target_pct: float
+) -> Kpis:
+    samples = evidence.samples
+    journeys = journeys_of(samples)
+    fault = evidence.window("fault")
+    assert fault is not None
+    after = worst_degradation(samples, journeys, fault.start_s, evidence.run_end_s)
+    under_fault = phase_stats(samples, journeys, fault) if journeys else None
+    budget = error_budget_spent(
+        samples,
+        journeys,
+        target_pct,
+        Window("run", evidence.windows[0].start_s, evidence.run_end_s),
     )
-    props = ET.SubElement(suite, "properties")
-    for key in ("seed", "time_scale", "runtime", "profile"):
-        ET.SubElement(props, "property", {"name": key, "value": str(result[key])})
-    ET.SubElement(props, "property", {"name": "expected", "value": result["expected"]["verdict"]})
-    ET.SubElement(props, "property", {"name": "actual", "value": result["actual"]["verdict"]})
-    for check in checks:
-        case = ET.SubElement(
-            suite,
-            "testcase",
-            {
-                "classname": f"{result['experiment']['name']}.{result['profile']}.{check['kind']}",
-                "name": check["id"],
-            },
-        )
-        if check["status"] == "fail":
-            ET.SubElement(case, "failure", {"message": check["reason"]}).text = check["reason"]
-        elif check["status"] == "unknown":
-            ET.SubElement(case, "skipped", {"message": check["reason"]})
-        else:
-            ET.SubElement(case, "system-out").text = check["reason"]
-    path = run_dir / "junit.xml"
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
-    return path
+    recovery = {c.id.subject: _finite(c.measured) for c in checks if c.kind == "recovery"}
+    at = after.lowest_availability_at_s
+    return Kpis(
+        time_to_detect_s=_finite(time_to_detect_s(events, fault.start_s)),
+        time_to_recover_s=recovery,
+        worst_recovery_s=max((v for v in recovery.values() if v is not None), default=None),
+        worst_availability_pct=_finite(after.lowest_availability_pct),
+        worst_availability_at_s=_finite(None if at is None else at - evidence.windows[0].start_s),
+        p99_during_fault_ms=_finite(under_fault.p99_ms) if under_fault else None,
+        error_budget=BudgetFigures(
+            target_pct, _finite(budget.spent_pct), budget.bad, budget.requests
+        ),
+        unserved_requests=sum(1 for s in samples if not s.served),
+        requests=len(samples),
+        invariants_failed=tuple(c.id.subject for c in checks if c.kind == "invariant"
+                                and c.status == "fail"),
+        invariants_passed=tuple(c.id.subject for c in checks if c.kind == "invariant"
+                                and c.status == "pass"),
+    )  # fmt: skip
+
+
+def charts(evidence: Evidence, t0_s: float) -> tuple[ChartSeries, ...]:
+    """One series for all journeys pooled, then one per journey."""
+    journeys = journeys_of(evidence.samples)
+    if not journeys:
+        return ()
+    end_s = evidence.windows[-1].end_s
+    pooled = chart_series(evidence.samples, journeys, t0_s, end_s, label=ALL_JOURNEYS)
+    return (pooled, *(chart_series(evidence.samples, j, t0_s, end_s, label=j) for j in journeys))
+
+
+def spark(evidence: Evidence, t0_s: float) -> ChartSeries | None:
+    """The error rate over the run in at most SPARK_POINTS points, for the suite index."""
+    journeys = journeys_of(evidence.samples)
+    if not journeys:
+        return None
+    end_s = evidence.windows[-1].end_s
+    return chart_series(evidence.samples, journeys, t0_s, end_s, max_points=SPARK_POINTS)
+
+
+def figures(
+    evidence: Evidence,
+    checks: Sequence[Check],
+    events: Sequence[StatusEvent],
+    experiment: Experiment,
+    t0_s: float,
+) -> dict[str, object]:
+    """Every figure of a judged run, as RunResult fields."""
+    journeys = journeys_of(evidence.samples)
+    return {
+        "phases": tuple(phase_table(evidence.samples, journeys, evidence.windows)),
+        "kpis": kpis(evidence, checks, events, budget_target_pct(experiment)),
+        "charts": charts(evidence, t0_s),
+        "spark": spark(evidence, t0_s),
+    }
+
+
+def write_result(run_dir: Path, result: RunResult) -> Path:
+    return write_document(run_dir / "result.json", result, RESULT_SCHEMA)
+
+
+def read_result(run_dir: Path) -> RunResult:
+    return read_document(RunResult, run_dir / "result.json", RESULT_SCHEMA)

@@ -23,9 +23,11 @@ from harness.errors import (
 )
 from harness.interrupts import Interrupted
 from harness.report.digest import write_suite_reports
+from harness.report.html import write_run_report
 from harness.runtime import make_runtime
 from harness.runtime.base import BankConfig
 from harness.runtime.processes import find_leftovers, kill_leftovers
+from harness.seeds import DEFAULT_SEED
 from harness.spec.loader import load_experiment, validate_files
 from harness.spec.model import Experiment
 from harness.topology import SERVICE_NAMES
@@ -73,10 +75,17 @@ def _ensure_out_dir(out: Path) -> None:
         raise ConfigError(f"--out {out}: cannot create run folders there ({reason})") from None
 
 
+def judge(run_dir: Path) -> RunOutcome:
+    """Analyse a stored run (result.json, junit.xml), then render its report.html."""
+    outcome = analyse_run(run_dir)
+    write_run_report(run_dir)
+    return outcome
+
+
 def _run_one(
     path: Path, experiment: Experiment, profile: str, args: argparse.Namespace
 ) -> RunOutcome:
-    seed = args.seed if args.seed is not None else (experiment.seed or 1)
+    seed = next(s for s in (args.seed, experiment.seed, DEFAULT_SEED) if s is not None)
     options = RunOptions(
         profile=profile,
         time_scale=args.time_scale,
@@ -87,7 +96,7 @@ def _run_one(
         progress=sys.stderr.isatty(),
     )
     print(f"▶ {experiment.name} [{profile}] scale {args.time_scale:g} seed {seed}", file=sys.stderr)
-    outcome = analyse_run(run_experiment(experiment, path, options))
+    outcome = judge(run_experiment(experiment, path, options))
     print(outcome.line(), file=sys.stderr)
     return outcome
 
@@ -206,7 +215,7 @@ def _clean(only_up: bool) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     if not (args.run_dir / "run.json").is_file():
         raise ConfigError(f"{args.run_dir}: not a run folder (no run.json)")
-    outcome = analyse_run(args.run_dir)
+    outcome = judge(args.run_dir)
     print(outcome.line())
     return EXIT_OK
 

@@ -14,8 +14,10 @@ from pathlib import Path
 from harness import __version__
 from harness.cli import commands
 from harness.errors import EXIT_INFRA, HarnessError
-from harness.logs import LOG_LEVELS, configure_logging
+from harness.flags import LOG_LEVELS, seed_value
+from harness.logs import configure_logging
 from harness.runtime import RUNTIMES
+from harness.seeds import DEFAULT_SEED
 from targets.profiles import PROFILES
 
 RUNTIME_NAMES = tuple(RUNTIMES)
@@ -30,9 +32,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=seed_value,
         default=None,
-        help="seed for every random choice (default: the file's, else 1)",
+        help=f"seed for every random choice (default: the file's, else {DEFAULT_SEED})",
     )
     parser.add_argument("--runtime", default="local", choices=RUNTIME_NAMES)
     parser.add_argument(
@@ -66,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="start the bank for manual poking (Ctrl-C stops it)")
     up.add_argument("--profile", default="hardened", choices=tuple(PROFILES))
     up.add_argument("--customers", type=_positive_int, default=20)
-    up.add_argument("--seed", type=int, default=1)
+    up.add_argument("--seed", type=seed_value, default=DEFAULT_SEED)
     up.add_argument("--runtime", default="local", choices=RUNTIME_NAMES)
     up.add_argument("--out", type=Path, default=Path("reports"))
     sub.add_parser("down", help="stop a bank started by `harness up` in another terminal")

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from harness.history.record import AbortRecord
 from harness.history.samples import Sample
 from harness.spec.model import AbortRule
 
@@ -58,7 +59,7 @@ class AbortWatch:
             )
         return errors / requests if requests else None
 
-    def check(self, now_s: float) -> str | None:
+    def check(self, now_s: float) -> AbortRecord | None:
         """The first abort rule whose error rate held above its bar for its whole window."""
         self.poll()
         last = int(now_s) - 1  # the current second is still filling
@@ -68,8 +69,9 @@ class AbortWatch:
                 continue
             rates = [self.error_rate(rule.journey, s, s) for s in range(first, last + 1)]
             if rates and all(r is not None and r > rule.error_rate_above for r in rates):
-                return (
-                    f"abort: {rule.journey} error rate above {rule.error_rate_above:.0%} "
-                    f"for {rule.for_s:g} s (at {now_s:.0f} s)"
+                return AbortRecord(
+                    rule.journey,
+                    f"{rule.journey} error rate above {rule.error_rate_above:.0%} "
+                    f"for {rule.for_s:g} s (at {now_s:.0f} s)",
                 )
         return None

@@ -10,6 +10,7 @@ import sys
 import time
 
 from harness.engine.abort import AbortWatch
+from harness.history.record import AbortRecord
 from harness.spec.schedule import Schedule
 
 
@@ -20,7 +21,7 @@ class Progress:
         self.enabled = enabled and sys.stderr.isatty()
         self._last_draw = 0.0
 
-    def tick(self, now_s: float) -> str | None:
+    def tick(self, now_s: float) -> AbortRecord | None:
         reason = self.watch.check(now_s)
         if self.enabled and time.monotonic() - self._last_draw > 0.5:
             self._last_draw = time.monotonic()

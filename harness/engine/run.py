@@ -8,14 +8,12 @@ the harness's own code), the `finally` heals every fault, stops the load and sto
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import structlog
 
@@ -28,10 +26,18 @@ from harness.engine.progress import Progress
 from harness.engine.timeline import Scheduled, Timeline
 from harness.errors import ConfigError
 from harness.faults import FaultContext, build_fault
+from harness.history.record import (
+    PhaseSpan,
+    PlannedAction,
+    RunRecord,
+    ScheduleRecord,
+    write_record,
+)
 from harness.interrupts import Interrupted, interruptible, shielded
 from harness.load.process import LoadConfig, LoadProcess
 from harness.runtime import make_runtime
 from harness.runtime.base import BankConfig
+from harness.seeds import DEFAULT_SEED
 from harness.spec.model import Experiment
 from harness.spec.schedule import Schedule
 
@@ -42,7 +48,7 @@ log = structlog.get_logger()
 class RunOptions:
     profile: str
     time_scale: float = 1.0
-    seed: int = 1
+    seed: int = DEFAULT_SEED
     runtime: str = "local"
     toxiproxy_url: str | None = None
     out_dir: Path = Path("reports")
@@ -81,19 +87,18 @@ class ExperimentRun:
         self.run_dir = options.out_dir / "runs" / run_id
         (self.run_dir / "exports").mkdir(parents=True)
         shutil.copyfile(source, self.run_dir / f"{experiment.name}.yaml")
-        self.record: dict[str, Any] = {
-            "run_id": run_id,
-            "experiment": experiment.name,
-            "source": str(source),
-            "profile": options.profile,
-            "seed": options.seed,
-            "time_scale": options.time_scale,
-            "runtime": options.runtime,
-            "harness_version": __version__,
-            "status": "started",
-            "overrides": list(overrides_for(experiment, options.profile)),
-            "started_at": datetime.now(UTC).isoformat(),
-        }
+        self.record = RunRecord(
+            run_id=run_id,
+            experiment=experiment.name,
+            source=str(source),
+            profile=options.profile,
+            seed=options.seed,
+            time_scale=options.time_scale,
+            runtime=options.runtime,
+            harness_version=__version__,
+            started_at=datetime.now(UTC).isoformat(),
+            overrides=overrides_for(experiment, options.profile),
+        )
         self.config = BankConfig(
             run_id=run_id,
             run_dir=self.run_dir,
@@ -115,10 +120,10 @@ class ExperimentRun:
             with interruptible():
                 self._execute()
         except Interrupted as exc:
-            self.record.update(status="interrupted", error=f"interrupted by {exc}")
+            self.record = self.record.evolve(status="interrupted", error=f"interrupted by {exc}")
             raise
         except Exception as exc:
-            self.record.update(status="error", error=f"{type(exc).__name__}: {exc}")
+            self.record = self.record.evolve(status="error", error=f"{type(exc).__name__}: {exc}")
             raise
         finally:
             with shielded(then_raise=False):
@@ -130,7 +135,7 @@ class ExperimentRun:
     def _execute(self) -> None:
         starting = time.monotonic()
         placement = self.runtime.start(self.config)
-        self.record["bank_startup_s"] = round(time.monotonic() - starting, 2)
+        self.record = self.record.evolve(bank_startup_s=round(time.monotonic() - starting, 2))
         admin = BankAdmin(placement, self.config.admin_token)
         ctx = FaultContext(self.runtime, ProxyControl(placement.proxy_api), admin, placement)
         self.timeline = Timeline(self.scheduled, ctx)
@@ -138,21 +143,21 @@ class ExperimentRun:
         config = _load_config(self.experiment, placement.edge_url, self.schedule, self.options)
         self.load = LoadProcess.start(config, samples, run_id=self.config.run_id)
         self.t0 = time.time()
-        self.record.update(
-            t0=self.t0, schedule=_schedule_json(self.schedule, self.scheduled), status="running"
+        self.record = self.record.evolve(
+            t0_s=self.t0, schedule=_schedule_record(self.schedule, self.scheduled), status="running"
         )
         self._save()
         watch = AbortWatch(self.experiment.abort, samples, self.t0)
         progress = Progress(self.schedule, watch, enabled=self.options.progress)
-        reason = self.timeline.run(self.t0, self.schedule.total_s, should_abort=progress.tick)
+        abort = self.timeline.run(self.t0, self.schedule.total_s, should_abort=progress.tick)
         progress.close()
         self.load.stop()
-        self.record["unhealed"] = self.timeline.heal_all(self.t0)
+        self.record = self.record.evolve(unhealed=tuple(self.timeline.heal_all(self.t0)))
         settle_payments(admin, timeout_s=10.0)
         collect_exports(admin, ctx.placement, self.run_dir / "exports")
-        self.record.update(
-            abort_reason=reason,
-            status="aborted" if reason else "completed",
+        self.record = self.record.evolve(
+            abort=abort,
+            status="aborted" if abort else "completed",
             active_dc=ctx.placement.active_dc,
         )
 
@@ -166,16 +171,18 @@ class ExperimentRun:
                 problems.append(f"load: {exc}")
         if self.timeline is not None:
             problems += [f"not healed: {d}" for d in self.timeline.heal_all(self.t0)]
-            self.record["timeline"] = [asdict(e) for e in self.timeline.events]
-            self.record["notes"] = self.timeline.ctx.notes
+            self.record = self.record.evolve(
+                timeline=tuple(self.timeline.events), notes=tuple(self.timeline.ctx.notes)
+            )
         problems += self.runtime.stop()
-        self.record["ended_at"] = datetime.now(UTC).isoformat()
+        self.record = self.record.evolve(
+            ended_at=datetime.now(UTC).isoformat(), teardown_problems=tuple(problems)
+        )
         if problems:
-            self.record["teardown_problems"] = problems
             log.warning("teardown_problems", problems=problems)
 
     def _save(self) -> None:
-        _write_json(self.run_dir / "run.json", self.record)
+        write_record(self.run_dir, self.record)
 
 
 def _scheduled(schedule: Schedule) -> list[Scheduled]:
@@ -198,24 +205,12 @@ def _load_config(
     )
 
 
-def _schedule_json(schedule: Schedule, scheduled: list[Scheduled]) -> dict[str, Any]:
-    return {
-        "total_s": schedule.total_s,
-        "phases": [asdict(p) for p in schedule.phases],
-        "actions": [
-            {
-                "index": a.index,
-                "offset_s": a.offset_s,
-                "duration_s": a.duration_s,
-                "kind": a.action.action,
-                "description": item.fault.describe(),
-            }
+def _schedule_record(schedule: Schedule, scheduled: list[Scheduled]) -> ScheduleRecord:
+    return ScheduleRecord(
+        total_s=schedule.total_s,
+        phases=tuple(PhaseSpan(p.name, p.start_s, p.end_s) for p in schedule.phases),
+        actions=tuple(
+            PlannedAction(a.index, a.offset_s, a.duration_s, a.action.action, item.fault.describe())
             for a, item in zip(schedule.actions, scheduled, strict=True)
-        ],
-    }
-
-
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str))
-    tmp.replace(path)
+        ),
+    )

@@ -3,7 +3,8 @@
 Every injected fault is remembered until healed; `heal_all` heals what is left, newest first,
 and is what the engine calls on the way out (normal end, abort, Ctrl-C, SIGTERM). Each inject
 and heal is recorded as a `TimelineEvent` with its real time, for the report. A fault that fails
-to inject is recorded (outcome "failed") and the run goes on: the verdict then says so.
+to inject is recorded (outcome "failed") and the run goes on: the verdict then says so. An
+interruption inside a step is recorded as "unknown" and goes on up, so the run ends.
 The clock and the sleep are passed in, so the schedule can be tested without waiting.
 """
 
@@ -17,6 +18,9 @@ from dataclasses import dataclass
 import structlog
 
 from harness.faults.base import Fault, FaultContext
+from harness.history.outcomes import Outcome
+from harness.history.record import AbortRecord, Step, TimelineEvent
+from harness.interrupts import Interrupted
 
 log = structlog.get_logger()
 
@@ -28,17 +32,6 @@ class Scheduled:
     offset_s: float
     fault: Fault
     duration_s: float | None = None
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    offset_s: float
-    t_s: float
-    step: str  # "inject" | "heal"
-    kind: str
-    description: str
-    outcome: str  # "ok" | "failed"
-    error: str = ""
 
 
 class Timeline:
@@ -54,7 +47,7 @@ class Timeline:
         self.sleep = sleep
         self.events: list[TimelineEvent] = []
         self._active: list[Fault] = []
-        self._queue: list[tuple[float, int, str, Fault]] = []
+        self._queue: list[tuple[float, int, Step, Fault]] = []
         for seq, item in enumerate(items):
             heapq.heappush(self._queue, (item.offset_s, 2 * seq, "inject", item.fault))
             if item.duration_s is not None and item.fault.reversible:
@@ -65,10 +58,10 @@ class Timeline:
         self,
         t0: float,
         end_s: float,
-        should_abort: Callable[[float], str | None] = lambda _: None,
+        should_abort: Callable[[float], AbortRecord | None] = lambda _: None,
         tick_s: float = 0.1,
-    ) -> str | None:
-        """Fire due steps until `end_s` after `t0`; returns the abort reason if one fired."""
+    ) -> AbortRecord | None:
+        """Fire due steps until `end_s` after `t0`; returns the abort that fired, if one did."""
         while True:
             now = self.clock() - t0
             while self._queue and self._queue[0][0] <= now:
@@ -82,8 +75,9 @@ class Timeline:
             due = self._queue[0][0] if self._queue else end_s
             self.sleep(max(0.0, min(tick_s, due - now, end_s - now)))
 
-    def _fire(self, step: str, fault: Fault, t0: float) -> None:
+    def _fire(self, step: Step, fault: Fault, t0: float) -> None:
         started = self.clock()
+        outcome: Outcome
         try:
             if step == "inject":
                 if fault.reversible:
@@ -94,12 +88,23 @@ class Timeline:
                 if fault in self._active:
                     self._active.remove(fault)
             outcome, error = "ok", ""
+        except Interrupted as exc:
+            event = TimelineEvent(started - t0, started, step, fault.kind, fault.describe(),
+                                  "unknown", f"interrupted by {exc}")  # fmt: skip
+            self._record(event)
+            raise
         except Exception as exc:
             outcome, error = "failed", f"{type(exc).__name__}: {exc}"
-        self.events.append(
+        self._record(
             TimelineEvent(started - t0, started, step, fault.kind, fault.describe(), outcome, error)
         )
-        log.info("timeline", step=step, fault=fault.kind, outcome=outcome, error=error or None)
+
+    def _record(self, event: TimelineEvent) -> None:
+        self.events.append(event)
+        log.info(
+            "timeline", step=event.step, fault=event.kind, outcome=event.outcome,
+            error=event.error or None,
+        )  # fmt: skip
 
     def heal_all(self, t0: float) -> list[str]:
         """Heal every fault still active, newest first; returns what could not be healed."""

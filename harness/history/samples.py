@@ -15,14 +15,14 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO
 
-Outcome = Literal["ok", "failed", "unknown"]
-"""ok: the bank answered as wanted; failed: it definitely did not; unknown: a timeout or cut
-connection, the effect may or may not have happened (Jepsen's :info)."""
+from harness.history.outcomes import Outcome
 
 LOAD_STOPPED = "load_stopped"
 """`detail` of a request the load process cut when the run ended (not the bank's doing)."""
+
+__all__ = ["JOURNEYS", "LOAD_STOPPED", "Outcome", "Sample", "read_samples", "write_sample"]
 
 JOURNEYS = ("login", "balance", "movements", "transfer", "bill_payment")
 

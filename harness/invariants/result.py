@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from harness.history.bankstate import BankState
+from harness.history.outcomes import Outcome
 from harness.history.samples import Sample
 
-InvariantStatus = Literal["ok", "failed", "unknown"]
+InvariantStatus = Outcome
 MAX_IDS = 50
 
 

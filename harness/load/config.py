@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Literal, NoReturn
 
 from harness.errors import ConfigError
+from harness.flags import seed_value
 from harness.history.samples import JOURNEYS
+from harness.seeds import DEFAULT_SEED
 
 MIX_JOURNEYS = JOURNEYS
 """Journeys a mix may name; `transfer_status` polls follow pending transfers by themselves."""
@@ -43,7 +45,7 @@ class LoadConfig:
     mix: tuple[tuple[str, float], ...] = WEEKDAY_MIX
     customers: int = 100
     client_timeout_s: float = 2.0
-    seed: int = 1
+    seed: int = DEFAULT_SEED
     arrivals: Arrivals = "poisson"
     max_start_lag_s: float = 1.0
 
@@ -108,7 +110,7 @@ def _parser() -> _Parser:
     parser.add_argument("--mix", default=format_mix(WEEKDAY_MIX))
     parser.add_argument("--customers", type=int, default=100)
     parser.add_argument("--client-timeout-s", type=float, default=2.0)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=seed_value, default=DEFAULT_SEED)
     parser.add_argument("--arrivals", choices=("poisson", "fixed"), default="poisson")
     parser.add_argument("--max-start-lag-s", type=float, default=1.0)
     return parser

@@ -8,7 +8,6 @@ It must not send requests; journeys.py does. Imports gevent, so only the runner 
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 
 import gevent.event
@@ -18,6 +17,7 @@ from harness.history.samples import Sample
 from harness.load.config import LoadConfig
 from harness.load.pacing import Dispatcher, Intent, RunClock
 from harness.load.sink import SampleSink
+from harness.seeds import stream
 
 
 def customer_id(number: int) -> str:
@@ -51,7 +51,7 @@ class LoadContext:
     def enrol(self) -> tuple[int, int]:
         """The next user's index and the customer number it plays (a seeded permutation)."""
         order = list(range(1, self.config.customers + 1))
-        random.Random(self.config.seed).shuffle(order)
+        stream(self.config.seed, "load:crowd").shuffle(order)
         index = self.enrolled
         self.enrolled += 1
         return index, order[index % len(order)]

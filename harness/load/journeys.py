@@ -18,7 +18,6 @@ monkey-patches the process with gevent: only the runner child may import it.
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -37,6 +36,7 @@ from harness.load.outcome import (
 )
 from harness.load.pacing import Intent
 from harness.load.responses import read_answer, session_lost
+from harness.seeds import stream
 
 POLL_DELAYS_S = (0.5, 1.0, 2.0)
 """Pauses before each look at a pending transfer (so at +0.5 s, +1.5 s, +3.5 s)."""
@@ -57,7 +57,7 @@ class BankCustomer(FastHttpUser):
         self.account = account_id(self.number)
         self.balance_path = f"/v1/accounts/{self.account}/balance"
         self.movements_path = f"/v1/accounts/{self.account}/movements"
-        self.rng = random.Random(f"{self.load_context.config.seed}/{self.index}")
+        self.rng = stream(self.load_context.config.seed, f"load:customer:{self.index}")
         self.token: str | None = None
         self.login_not_before_s = 0.0
 

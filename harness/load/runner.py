@@ -18,7 +18,6 @@ monkey.patch_all()
 
 import gc  # noqa: E402
 import logging  # noqa: E402
-import random  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
@@ -31,6 +30,7 @@ import gevent.event  # noqa: E402
 import structlog  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
+from harness import seeds  # noqa: E402
 from harness.errors import ConfigError, HarnessError, LoadError  # noqa: E402
 from harness.load.config import LoadConfig, parse_runner_args  # noqa: E402
 from harness.load.crowd import LoadContext  # noqa: E402
@@ -50,7 +50,7 @@ def build_context(config: LoadConfig, stream: IO[str]) -> LoadContext:
     schedule = ArrivalSchedule(
         config.rate_per_s,
         config.mix,
-        random.Random(config.seed),
+        seeds.stream(config.seed, "load:arrivals"),
         arrivals=config.arrivals,
         end_s=config.duration_s,
     )

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
-from harness.report.timeseries import ChartSeries
+from harness.metrics.timeseries import ChartSeries
 
 OKABE_ITO = {
     "black": "#000000",

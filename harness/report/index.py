@@ -1,7 +1,7 @@
 """Writes `reports/index.html`: the latest suite at a glance and the trend of past suites.
 
-Reads `reports/suite.json` (written by `harness.cli.suite`), each listed run's `result.json` and
-`load.jsonl` (for the error-rate sparkline) and `reports/history.jsonl`. One row per
+Reads `reports/suite.json` (written by `harness.cli.suite`), each listed run's `result.json`
+(figures and the error-rate sparkline series) and `reports/history.jsonl`. One row per
 experiment x profile with expected and actual verdicts in colour *and* words, key figures, a
 sparkline and a relative link to the run's report. Writes only index.html.
 """
@@ -20,10 +20,8 @@ from harness.errors import ConfigError
 from harness.report.charts import history_bars, sparkline
 from harness.report.pages import render
 from harness.report.runfolder import RunFolder, read_run_folder
-from harness.report.scorecard import KPIS, formatted
-from harness.report.timeseries import chart_series, journeys_of
+from harness.report.scorecard import KPIS, formatted, read_kpi
 
-SPARK_POINTS = 60
 HISTORY_BARS = 40
 HISTORY_ROWS = 12
 INDEX_KPIS = ("availability", "ttr", "budget", "invariants")
@@ -105,33 +103,34 @@ def run_folder_of(entry: dict[str, Any], reports_dir: Path) -> Path | None:
 
 
 def _spark(run: RunFolder) -> Markup:
-    schedule = run.result.get("schedule") or {}
-    t0 = run.t0_s
-    if t0 is None or not run.samples or not schedule.get("phases"):
+    series, schedule = run.result.spark, run.result.record.schedule
+    if series is None or schedule is None:
         return Markup("")
-    total_s = float(schedule.get("total_s") or schedule["phases"][-1]["end_s"])
-    series = chart_series(
-        run.samples, journeys_of(run.samples), t0, t0 + total_s, max_points=SPARK_POINTS
-    )
-    fault = next((p for p in schedule["phases"] if p.get("name") == "fault"), None)
+    fault = schedule.phase("fault")
     span = (
-        None
-        if fault is None
-        else (float(fault["start_s"]) / series.bucket_s, float(fault["end_s"]) / series.bucket_s)
+        None if fault is None else (fault.start_s / series.bucket_s, fault.end_s / series.bucket_s)
     )
     title = f"error rate over the run, {run.experiment} [{run.profile}]"
     return Markup(sparkline(series.error_rate_pct, title, fault=span))  # generated SVG
 
 
+def _readable(folder: Path | None) -> RunFolder | None:
+    """The run in `folder`, or None when it is gone or written by another schema version."""
+    if folder is None:
+        return None
+    try:
+        return read_run_folder(folder)
+    except ConfigError:
+        return None
+
+
 def suite_row(entry: dict[str, Any], reports_dir: Path) -> SuiteRow:
     """One index row; figures and sparkline are empty when the run folder is gone."""
     folder = run_folder_of(entry, reports_dir)
-    run = read_run_folder(folder) if folder is not None else None
-    kpis = (run.result.get("kpis") or {}) if run is not None else {}
+    run = _readable(folder)
+    kpis = run.result.kpis if run is not None else None
     figures = tuple(
-        (k.label, formatted(k.read(kpis) if kpis else None, k.unit))
-        for k in KPIS
-        if k.key in INDEX_KPIS
+        (k.label, formatted(read_kpi(k, kpis), k.unit)) for k in KPIS if k.key in INDEX_KPIS
     )
     link = None
     if folder is not None and (folder / "report.html").is_file():

@@ -1,10 +1,12 @@
-"""Reads what a report needs from a stored run folder, and finds the runs it is compared with.
+"""Reads a stored run's result for a report, and finds the runs it is compared with.
 
-A run folder holds `run.json` (engine), `result.json` (analysis), `load.jsonl` (samples), the
-experiment file's copy, `exports/`, `logs/` and `junit.xml`. Comparisons look only at sibling
-folders of the same runs folder: the latest run of the same experiment with the other profile
-(hardened vs fragile), and the latest earlier run with the same profile. This module reads
-files; it renders nothing and never writes.
+A run folder holds `result.json` (the analysis's `RunResult`, which carries the run record),
+the experiment file's copy, `load.jsonl`, `exports/`, `logs/`, `run.json` and `junit.xml`.
+The report reads only the result and lists the rest as links. Comparisons look only at
+sibling folders of the same runs folder: the latest run of the same experiment with the other
+profile (hardened vs fragile), and the latest earlier run with the same profile; a sibling
+written by another schema version is passed over. This module reads files; it renders nothing
+and never writes.
 """
 
 from __future__ import annotations
@@ -12,46 +14,36 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from harness.analysis.result import RESULT_SCHEMA, RunResult, read_result
 from harness.errors import ConfigError
-from harness.history.samples import Sample, read_samples
 
 OTHER_PROFILE = {"hardened": "fragile", "fragile": "hardened"}
 
 
 @dataclass(frozen=True)
 class RunFolder:
-    """One run as stored: its documents, its samples and where its artefacts are."""
+    """One run as stored: its result and where its artefacts are."""
 
     path: Path
-    run: dict[str, Any]
-    result: dict[str, Any]
-    samples: tuple[Sample, ...]
+    result: RunResult
 
     @property
     def run_id(self) -> str:
-        return str(self.result.get("run_id") or self.run.get("run_id") or self.path.name)
+        return self.result.run_id
 
     @property
     def experiment(self) -> str:
-        return str(self.result.get("experiment", {}).get("name") or self.run.get("experiment"))
+        return self.result.experiment.name
 
     @property
     def profile(self) -> str:
-        return str(self.result.get("profile") or self.run.get("profile"))
-
-    @property
-    def t0_s(self) -> float | None:
-        t0 = self.run.get("t0")
-        return float(t0) if t0 is not None else None
+        return self.result.profile
 
     def experiment_file(self) -> Path | None:
         """The copy of the experiment YAML the run used, if the folder holds one."""
-        for name in (f"{self.experiment}.yaml", "experiment.yaml"):
-            if (self.path / name).is_file():
-                return self.path / name
-        return None
+        path = self.path / f"{self.experiment}.yaml"
+        return path if path.is_file() else None
 
     def artefacts(self) -> list[str]:
         """Relative paths of the files a reader may open: logs, exports, results."""
@@ -71,60 +63,69 @@ class RunFolder:
         return found
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path}: cannot read it as JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise ConfigError(f"{path}: expected a JSON object, found {type(document).__name__}")
-    return document
-
-
-def read_run_folder(run_dir: Path, *, with_samples: bool = True) -> RunFolder:
-    """The run stored in run_dir; ConfigError when run.json or result.json is missing."""
+def read_run_folder(run_dir: Path) -> RunFolder:
+    """The run stored in run_dir; ConfigError when result.json is missing, old or broken."""
     if not (run_dir / "result.json").is_file():
         raise ConfigError(f"{run_dir}: no result.json; analyse the run first (harness report)")
-    run = _read_json(run_dir / "run.json") if (run_dir / "run.json").is_file() else {}
-    load = run_dir / "load.jsonl"
-    samples = tuple(read_samples(load)) if with_samples and load.is_file() else ()
-    return RunFolder(run_dir, run, _read_json(run_dir / "result.json"), samples)
+    return RunFolder(run_dir, read_result(run_dir))
 
 
-def _results_beside(run_dir: Path) -> list[tuple[str, Path, dict[str, Any]]]:
-    """(run id, folder, result) of every analysed sibling run, oldest first."""
+@dataclass(frozen=True)
+class _Sibling:
+    folder: Path
+    experiment: str
+    profile: str
+    started_at: str
+
+
+def _siblings(run_dir: Path) -> list[_Sibling]:
+    """Every analysed sibling run of the current schema, oldest first (read shallowly)."""
     found = []
     for folder in sorted(run_dir.parent.iterdir()):
-        if folder == run_dir or not (folder / "result.json").is_file():
-            continue
         try:
-            result = _read_json(folder / "result.json")
+            document = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+            record = document["record"]
+            if folder == run_dir or document.get("schema") != RESULT_SCHEMA:
+                continue
+            found.append(
+                _Sibling(
+                    folder,
+                    str(record["experiment"]),
+                    str(record["profile"]),
+                    str(record["started_at"]),
+                )
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sorted(found, key=lambda s: (s.started_at, s.folder.name))
+
+
+def _latest(matches: list[_Sibling]) -> RunFolder | None:
+    for sibling in reversed(matches):
+        try:
+            return read_run_folder(sibling.folder)
         except ConfigError:
             continue
-        found.append((str(result.get("run_id", folder.name)), folder, result))
-    return sorted(found, key=lambda item: (str(item[2].get("started_at") or ""), item[0]))
+    return None
 
 
 def counterpart(run: RunFolder) -> RunFolder | None:
     """The latest run of the same experiment with the other profile, if one is stored."""
     other = OTHER_PROFILE.get(run.profile)
-    matches = [
-        folder
-        for _, folder, result in _results_beside(run.path)
-        if result.get("experiment", {}).get("name") == run.experiment
-        and result.get("profile") == other
-    ]
-    return read_run_folder(matches[-1]) if matches else None
+    return _latest(
+        [s for s in _siblings(run.path) if s.experiment == run.experiment and s.profile == other]
+    )
 
 
 def previous(run: RunFolder) -> RunFolder | None:
     """The latest run of the same experiment and profile that started before this one."""
-    started = str(run.result.get("started_at") or "")
-    matches = [
-        folder
-        for _, folder, result in _results_beside(run.path)
-        if result.get("experiment", {}).get("name") == run.experiment
-        and result.get("profile") == run.profile
-        and str(result.get("started_at") or "") < started
-    ]
-    return read_run_folder(matches[-1]) if matches else None
+    started = run.result.record.started_at
+    return _latest(
+        [
+            s
+            for s in _siblings(run.path)
+            if s.experiment == run.experiment
+            and s.profile == run.profile
+            and s.started_at < started
+        ]
+    )

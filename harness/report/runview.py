@@ -1,8 +1,8 @@
 """The sections of a run report as plain data: verdict, incident, timeline, phases, appendix.
 
-Each function reads one part of a stored run (mostly `result.json`, see docs/results.md) and
-returns what the template shows, already ordered and labelled. Pure over the documents it is
-given: no file, no HTML, no chart.
+Each function reads one part of a stored `RunResult` (docs/results.md) and returns what the
+template shows, already ordered and labelled. Pure over the result it is given: no file, no
+HTML, no chart.
 """
 
 from __future__ import annotations
@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from harness.analysis.checks import Check
+from harness.analysis.result import RunResult
+from harness.history.record import RunRecord
+from harness.invariants.result import money
+from harness.metrics import PhaseStats
 from harness.report.charts import Band, Marker
 
 FIRST_FAILING = 5
@@ -25,7 +30,7 @@ class VerdictView:
     actual: str
     matched: bool
     reason: str
-    failing: tuple[dict[str, Any], ...]
+    failing: tuple[Check, ...]
     more_failing: int
 
 
@@ -51,91 +56,102 @@ class SloBadge:
 @dataclass(frozen=True)
 class PhaseRow:
     phase: str
-    stats: dict[str, Any]
+    stats: PhaseStats
     badges: dict[str, SloBadge]
 
 
-def verdict_view(result: dict[str, Any]) -> VerdictView:
+@dataclass(frozen=True)
+class ViolationRow:
+    """One kind of violation of one invariant, ready to show."""
+
+    invariant: str
+    kind: str
+    count: int
+    first: str
+    worst: str
+    ids: tuple[str, ...]
+    amount: str | None
+
+
+def verdict_view(result: RunResult) -> VerdictView:
     """Expected against actual, with the first checks that carry the actual verdict."""
-    actual = result.get("actual", {})
-    status = actual.get("verdict", "unknown")
+    status = result.actual.verdict
     wanted = "fail" if status == "fail" else "unknown"
-    carrying = [c for c in result.get("checks", []) if c.get("status") == wanted]
+    carrying = [c for c in result.checks if c.status == wanted]
     return VerdictView(
-        expected=result.get("expected", {}).get("verdict", "?"),
-        because=tuple(result.get("expected", {}).get("because", [])),
+        expected=result.expected.verdict,
+        because=result.expected.because,
         actual=status,
-        matched=bool(actual.get("matched")),
-        reason=str(actual.get("reason", "")),
+        matched=result.actual.matched,
+        reason=result.actual.reason,
         failing=tuple(carrying[:FIRST_FAILING]),
         more_failing=max(0, len(carrying) - FIRST_FAILING),
     )
 
 
-def timeline_rows(result: dict[str, Any]) -> list[TimelineRow]:
+def timeline_rows(record: RunRecord) -> list[TimelineRow]:
     """Every executed step (inject or heal), labelled A1, A2 ... in the order they ran."""
-    steps = sorted(result.get("timeline", []), key=lambda e: float(e.get("offset_s", 0.0)))
+    steps = sorted(record.timeline, key=lambda e: e.offset_s)
     return [
         TimelineRow(
-            f"A{i}",
-            float(e.get("offset_s", 0.0)),
-            e.get("t_s"),
-            str(e.get("step", "")),
-            str(e.get("kind", "")),
-            str(e.get("description", "")),
-            e.get("outcome", "ok") != "ok",
-            str(e.get("error", "")),
+            f"A{i}", e.offset_s, e.t_s, e.step, e.kind, e.description, e.outcome != "ok", e.error
         )
         for i, e in enumerate(steps, start=1)
     ]
 
 
-def bands(result: dict[str, Any]) -> list[Band]:
+def bands(record: RunRecord) -> list[Band]:
     """The schedule's phases as chart bands, seconds from the run's start."""
-    phases = (result.get("schedule") or {}).get("phases", [])
-    return [Band(str(p["name"]), float(p["start_s"]), float(p["end_s"])) for p in phases]
+    phases = record.schedule.phases if record.schedule else ()
+    return [Band(p.name, p.start_s, p.end_s) for p in phases]
 
 
 def markers(rows: Sequence[TimelineRow]) -> list[Marker]:
     return [Marker(r.label, r.offset_s, r.failed) for r in rows]
 
 
-def phase_rows(result: dict[str, Any]) -> dict[str, list[PhaseRow]]:
+def phase_rows(result: RunResult) -> dict[str, list[PhaseRow]]:
     """Per journey, one row per phase with a badge for every SLO check of that cell."""
-    checks = {
-        c["id"]: c for c in result.get("checks", []) if str(c.get("id", "")).startswith("slo:")
-    }
+    checks = {(c.id.subject, c.id.phase, c.id.metric): c for c in result.checks_of("slo")}
     table: dict[str, list[PhaseRow]] = {}
-    for stats in result.get("phases", []):
-        journey, phase = stats["journey"], stats["phase"]
+    for stats in result.phases:
         badges = {}
         for metric in SLO_METRICS:
-            check = checks.get(f"slo:{journey}:{phase}:{metric}")
+            check = checks.get((stats.journey, stats.phase, metric))
             if check is not None:
-                badges[metric] = SloBadge(check["status"], check.get("target"), check["reason"])
-        table.setdefault(journey, []).append(PhaseRow(phase, stats, badges))
+                badges[metric] = SloBadge(check.status, check.target, check.reason)
+        table.setdefault(stats.journey, []).append(PhaseRow(stats.phase, stats, badges))
     return table
 
 
-def checks_of(result: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [c for c in result.get("checks", []) if c.get("kind") == kind]
-
-
-def other_checks(result: dict[str, Any]) -> list[dict[str, Any]]:
+def other_checks(result: RunResult) -> list[Check]:
     """Checks outside the SLO table and the invariants: recovery bars, abort, timeline."""
+    return [c for c in result.checks if c.kind not in ("invariant", "slo")]
+
+
+def violation_rows(result: RunResult) -> list[ViolationRow]:
+    """Every violation of every invariant, in the invariants' order."""
     return [
-        c
-        for c in result.get("checks", [])
-        if c.get("kind") not in ("invariant",) and not str(c.get("id", "")).startswith("slo:")
+        ViolationRow(
+            r.name,
+            v.kind.replace("_", " "),
+            v.count,
+            v.first,
+            v.worst,
+            v.ids,
+            None if v.amount_cents is None else money(v.amount_cents),
+        )
+        for r in result.invariants
+        for v in r.violations
     ]
 
 
-def duration_s(result: dict[str, Any]) -> float | None:
+def duration_s(record: RunRecord) -> float | None:
     """Wall-clock runtime from started_at to ended_at."""
     try:
-        start = datetime.fromisoformat(str(result["started_at"]))
-        end = datetime.fromisoformat(str(result["ended_at"]))
-    except (KeyError, ValueError, TypeError):
+        start = datetime.fromisoformat(record.started_at)
+        end = datetime.fromisoformat(str(record.ended_at))
+    except ValueError:
         return None
     return (end - start).total_seconds()
 

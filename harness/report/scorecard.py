@@ -1,6 +1,6 @@
 """The headline numbers of a run as cards, and how they moved against another run.
 
-Reads the `kpis` block of a result document (docs/results.md) and turns it into labelled,
+Reads the `Kpis` of a run result (docs/results.md) and turns them into labelled,
 formatted cards with a tone (good, bad, neutral) and into comparison rows with a direction
 that says whether a change is better or worse for the customer. Pure: no file, no HTML.
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
+
+from harness.analysis.result import Kpis
 
 Tone = Literal["good", "bad", "neutral"]
 Better = Literal["lower", "higher"]
@@ -25,7 +27,7 @@ class Kpi:
     label: str
     unit: str
     better: Better
-    read: Callable[[dict[str, Any]], float | None]
+    read: Callable[[Kpis], float | None]
 
 
 @dataclass(frozen=True)
@@ -51,47 +53,32 @@ def _number(value: object) -> float | None:
     return None
 
 
-def _budget(kpis: dict[str, Any]) -> float | None:
-    return _number((kpis.get("error_budget") or {}).get("spent_pct"))
+def _budget(kpis: Kpis) -> float | None:
+    return _number(kpis.error_budget.spent_pct)
 
 
 KPIS = (
-    Kpi("ttd", "Time to detect", "s", "lower", lambda k: _number(k.get("time_to_detect_s"))),
-    Kpi(
-        "ttr", "Time to recover (worst)", "s", "lower", lambda k: _number(k.get("worst_recovery_s"))
-    ),
+    Kpi("ttd", "Time to detect", "s", "lower", lambda k: _number(k.time_to_detect_s)),
+    Kpi("ttr", "Time to recover (worst)", "s", "lower", lambda k: _number(k.worst_recovery_s)),
     Kpi(
         "availability",
         "Worst availability",
         "%",
         "higher",
-        lambda k: _number(k.get("worst_availability_pct")),
+        lambda k: _number(k.worst_availability_pct),
     ),
-    Kpi(
-        "p99",
-        "p99 during the fault",
-        "ms",
-        "lower",
-        lambda k: _number(k.get("p99_during_fault_ms")),
-    ),
+    Kpi("p99", "p99 during the fault", "ms", "lower", lambda k: _number(k.p99_during_fault_ms)),
     Kpi("budget", "Error budget spent", "%", "lower", _budget),
+    Kpi("unserved", "Unserved demand", "requests", "lower", lambda k: float(k.unserved_requests)),
     Kpi(
-        "unserved",
-        "Unserved demand",
-        "requests",
-        "lower",
-        lambda k: _number(k.get("unserved_requests")),
-    ),
-    Kpi(
-        "invariants",
-        "Invariants violated",
-        "",
-        "lower",
-        lambda k: (
-            float(len(k.get("invariants_failed") or [])) if "invariants_failed" in k else None
-        ),
+        "invariants", "Invariants violated", "", "lower", lambda k: float(len(k.invariants_failed))
     ),
 )
+
+
+def read_kpi(kpi: Kpi, kpis: Kpis | None) -> float | None:
+    """The figure of one KPI, None when the run has no figures."""
+    return kpi.read(kpis) if kpis is not None else None
 
 
 def formatted(value: float | None, unit: str) -> str:
@@ -107,30 +94,26 @@ def formatted(value: float | None, unit: str) -> str:
     return f"{value:,.0f}" + (f" {unit}" if unit else "")
 
 
-def _ttr_detail(kpis: dict[str, Any]) -> str:
-    per_journey = kpis.get("time_to_recover_s") or {}
+def _ttr_detail(kpis: Kpis) -> str:
     parts = [
         f"{j} {formatted(_number(v), 's') if _number(v) is not None else 'not recovered'}"
-        for j, v in sorted(per_journey.items())
+        for j, v in sorted(kpis.time_to_recover_s.items())
     ]
     return " · ".join(parts) or "no recovery bar"
 
 
-def kpi_cards(result: dict[str, Any]) -> list[KpiCard]:
+def kpi_cards(kpis: Kpis | None) -> list[KpiCard]:
     """The KPI cards of a run, in reading order; empty when the run has no KPIs."""
-    kpis = result.get("kpis")
-    if not kpis:
+    if kpis is None:
         return []
-    budget = kpis.get("error_budget") or {}
-    passed = kpis.get("invariants_passed") or []
-    failed = kpis.get("invariants_failed") or []
-    recovered = kpis.get("time_to_recover_s") or {}
-    unrecovered = [j for j, v in recovered.items() if v is None]
-    at = _number(kpis.get("worst_availability_at_s"))
-    availability = _number(kpis.get("worst_availability_pct"))
+    budget = kpis.error_budget
+    passed, failed = kpis.invariants_passed, kpis.invariants_failed
+    unrecovered = [j for j, v in kpis.time_to_recover_s.items() if v is None]
+    at = _number(kpis.worst_availability_at_s)
+    availability = _number(kpis.worst_availability_pct)
     spent = _budget(kpis)
-    ttd = _number(kpis.get("time_to_detect_s"))
-    unserved = int(kpis.get("unserved_requests") or 0)
+    ttd = _number(kpis.time_to_detect_s)
+    unserved = kpis.unserved_requests
     return [
         KpiCard(
             "Time to detect",
@@ -140,9 +123,7 @@ def kpi_cards(result: dict[str, Any]) -> list[KpiCard]:
         ),
         KpiCard(
             "Time to recover (worst)",
-            "not recovered"
-            if unrecovered
-            else formatted(_number(kpis.get("worst_recovery_s")), "s"),
+            "not recovered" if unrecovered else formatted(_number(kpis.worst_recovery_s), "s"),
             _ttr_detail(kpis),
             "bad" if unrecovered else "neutral",
         ),
@@ -154,21 +135,21 @@ def kpi_cards(result: dict[str, Any]) -> list[KpiCard]:
         ),
         KpiCard(
             "p99 during the fault",
-            formatted(_number(kpis.get("p99_during_fault_ms")), "ms"),
+            formatted(_number(kpis.p99_during_fault_ms), "ms"),
             "all journeys pooled, fault phase",
             "neutral",
         ),
         KpiCard(
             "Error budget spent",
             formatted(spent, "%"),
-            f"{budget.get('bad_requests', 0):,} bad of {budget.get('requests', 0):,} requests, "
-            f"target {budget.get('target_pct', '?')} %",
+            f"{budget.bad_requests:,} bad of {budget.requests:,} requests, "
+            f"target {budget.target_pct:g} %",
             "good" if spent is not None and spent <= 100 else "bad",
         ),
         KpiCard(
             "Unserved demand",
             f"{unserved:,} requests",
-            f"due but never sent, of {int(kpis.get('requests') or 0):,} due",
+            f"due but never sent, of {kpis.requests:,} due",
             "good" if unserved == 0 else "bad",
         ),
         KpiCard(
@@ -190,12 +171,11 @@ def _judge(kpi: Kpi, this: float | None, other: float | None) -> tuple[str, Judg
     return arrow, "better" if improved else "worse"
 
 
-def kpi_deltas(this: dict[str, Any], other: dict[str, Any]) -> list[KpiDelta]:
+def kpi_deltas(mine: Kpis | None, theirs: Kpis | None) -> list[KpiDelta]:
     """Each KPI of this run against another run's, with the direction and its judgement."""
-    mine, theirs = this.get("kpis") or {}, other.get("kpis") or {}
     rows = []
     for kpi in KPIS:
-        a, b = kpi.read(mine) if mine else None, kpi.read(theirs) if theirs else None
+        a, b = read_kpi(kpi, mine), read_kpi(kpi, theirs)
         arrow, judgement = _judge(kpi, a, b)
         rows.append(
             KpiDelta(kpi.label, formatted(a, kpi.unit), formatted(b, kpi.unit), arrow, judgement)

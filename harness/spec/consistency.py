@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from harness.spec.actions import MigrateAction, ToxicAction, ToxicRemoveAction, duration_of
 from harness.spec.base import PathPart, quote, suggestion, unknown
+from harness.spec.check_ids import CheckId
 from harness.spec.schedule import phase_windows, resolve
 from targets.profiles import Profile, load_profile
 
@@ -106,6 +107,11 @@ def _profile_findings(experiment: Experiment) -> Iterator[Finding]:
             except ValueError as exc:
                 yield ("profiles", profile, "set", knob), str(exc)
         for index, check in enumerate(expectation.because):
+            try:
+                CheckId.parse(check)
+            except ValueError as exc:
+                yield ("profiles", profile, "because", index), str(exc)
+                continue
             if check not in declared:
                 valid = ", ".join(sorted(declared)) or "none: declare slo, recovery or invariants"
                 yield (

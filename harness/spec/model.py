@@ -19,22 +19,17 @@ from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from harness.history.samples import JOURNEYS
+from harness.invariants import INVARIANTS as CHECKERS
 from harness.spec.actions import Timeline
 from harness.spec.base import ERROR_TYPE, AsTuple, SpecModel, known, located
+from harness.spec.check_ids import CheckId
 from harness.spec.consistency import find_inconsistencies, knob_text
 from harness.spec.durations import PHASE_NAMES, PositiveDuration
 from harness.spec.schedule import Schedule, build_schedule
 from targets.profiles import PROFILES
 
-INVARIANTS = (
-    "money_conserved",
-    "no_negative_balances",
-    "exactly_once",
-    "acknowledged_durable",
-    "payments_reconciled",
-    "no_status_flip",
-)
-"""Invariants an experiment may require; each has a checker in `harness/invariants/`."""
+INVARIANTS = tuple(CHECKERS)
+"""Invariants an experiment may require: the names of the checker registry, never a copy."""
 
 Journey = Annotated[str, AfterValidator(known("journey", JOURNEYS))]
 PhaseName = Annotated[str, AfterValidator(known("phase", PHASE_NAMES))]
@@ -181,11 +176,11 @@ class Experiment(SpecModel):
 
     def check_ids(self) -> frozenset[str]:
         """Every check this experiment declares, as the ids `because` may cite."""
-        ids = {f"invariant:{name}" for name in self.invariants}
+        ids = {CheckId("invariant", name) for name in self.invariants}
         for journey, phases in self.slo.items():
             for phase, bar in phases.items():
-                ids.update(f"slo:{journey}:{phase}:{metric}" for metric in bar.metrics())
+                ids.update(CheckId("slo", journey, phase, metric) for metric in bar.metrics())
         if self.recovery is not None:
-            ids.update(f"recovery:{journey}" for journey in self.recovery.journeys)
-        ids.update(f"abort:{rule.journey}" for rule in self.abort)
-        return frozenset(ids)
+            ids.update(CheckId("recovery", journey) for journey in self.recovery.journeys)
+        ids.update(CheckId("abort", rule.journey) for rule in self.abort)
+        return frozenset(str(i) for i in ids)

@@ -1,23 +1,20 @@
-"""Verdicts: SLO, recovery and invariant checks, their merge and the expectation match."""
+"""Check kinds (SLO, recovery, invariant, abort, timeline), their merge and the expectation."""
+
+from dataclasses import replace
 
 import pytest
 
-from harness.analysis.verdicts import (
-    Check,
-    RecoveryBar,
-    RunHistory,
-    SloTarget,
-    evaluate,
-    invariant_checks,
-    matches_expectation,
-    overall,
-    recovery_checks,
-    slo_checks,
-)
+from harness.analysis.assessment import invariant_results
+from harness.analysis.checks import Check
+from harness.analysis.evidence import Evidence, RecoveryBar, SloTarget
+from harness.analysis.kinds import CHECK_KINDS, abort, evaluate, invariant, recovery, slo, timeline
+from harness.analysis.verdicts import matches_expectation, overall
 from harness.errors import ConfigError
+from harness.history.record import AbortRecord, TimelineEvent
 from harness.history.samples import Outcome, Sample
 from harness.invariants import InvariantResult
 from harness.metrics import Window
+from harness.spec.check_ids import CheckId
 from tests.invariants.bank import Story, transfer_sample
 
 T0 = 1_700_000_000.0
@@ -28,7 +25,7 @@ WINDOWS = (
 )
 
 
-def run(bad_from_s: float, bad_to_s: float, journey: str = "transfer") -> RunHistory:
+def run(bad_from_s: float, bad_to_s: float, journey: str = "transfer") -> Evidence:
     """Ten requests a second for 40 s, failing between the two offsets."""
     samples = []
     for i in range(400):
@@ -39,7 +36,11 @@ def run(bad_from_s: float, bad_to_s: float, journey: str = "transfer") -> RunHis
                 t_s=T0 + t, journey=journey, status=200, latency_ms=80.0 + i % 10, outcome=outcome
             )
         )
-    return RunHistory(tuple(samples), WINDOWS, fault_end_s=T0 + 20, run_end_s=T0 + 40)
+    return Evidence(tuple(samples), WINDOWS, fault_end_s=T0 + 20, run_end_s=T0 + 40)
+
+
+def ids(checks: list[Check]) -> list[str]:
+    return [str(c.id) for c in checks]
 
 
 def test_slo_checks_pass_and_fail_with_numbers() -> None:
@@ -48,7 +49,7 @@ def test_slo_checks_pass_and_fail_with_numbers() -> None:
         SloTarget("transfer", "baseline", availability_pct=99.9, p99_ms=100.0),
         SloTarget("transfer", "fault", availability_pct=90.0, p50_ms=50.0),
     ]
-    checks = {c.id: c for c in slo_checks(run(12, 15), slos)}
+    checks = {str(c.id): c for c in slo.checks(replace(run(12, 15), slos=tuple(slos)))}
     assert set(checks) == {
         "slo:transfer:baseline:availability",
         "slo:transfer:baseline:p99",
@@ -71,7 +72,7 @@ def test_slo_on_missing_phase_or_journey_is_unknown() -> None:
         SloTarget("transfer", "rollback", availability_pct=99.0),
         SloTarget("login", "fault", p99_ms=500.0),
     ]
-    checks = slo_checks(run(0, 0), slos)
+    checks = slo.checks(replace(run(0, 0), slos=tuple(slos)))
     assert [c.status for c in checks] == ["unknown", "unknown"]
     assert "phases: baseline, fault, recovery" in checks[0].reason
 
@@ -82,14 +83,22 @@ def test_recovery_checks_use_the_recovery_slo() -> None:
         SloTarget("transfer", "baseline", availability_pct=99.9),
         SloTarget("transfer", "recovery", availability_pct=99.0),
     ]
-    fast = recovery_checks(run(12, 23), [RecoveryBar(("transfer",), 5.0, 5)], slos)[0]
-    assert (fast.id, fast.status, fast.measured) == ("recovery:transfer", "pass", 3.0)
-    slow = recovery_checks(run(12, 30), [RecoveryBar(("transfer",), 5.0, 5)], slos)[0]
+    fast = recovery.checks(
+        replace(run(12, 23), recovery=(RecoveryBar(("transfer",), 5.0, 5),), slos=tuple(slos))
+    )[0]
+    assert (str(fast.id), fast.status, fast.measured) == ("recovery:transfer", "pass", 3.0)
+    slow = recovery.checks(
+        replace(run(12, 30), recovery=(RecoveryBar(("transfer",), 5.0, 5),), slos=tuple(slos))
+    )[0]
     assert (slow.status, slow.measured) == ("fail", 10.0)
-    never = recovery_checks(run(12, 38), [RecoveryBar(("transfer",), 5.0, 5)], slos)[0]
+    never = recovery.checks(
+        replace(run(12, 38), recovery=(RecoveryBar(("transfer",), 5.0, 5),), slos=tuple(slos))
+    )[0]
     assert never.status == "fail" and never.measured is None
     assert "did not hold its recovery SLO" in never.reason
-    orphan = recovery_checks(run(0, 0), [RecoveryBar(("login",), 5.0, 5)], slos)[0]
+    orphan = recovery.checks(
+        replace(run(0, 0), recovery=(RecoveryBar(("login",), 5.0, 5),), slos=tuple(slos))
+    )[0]
     assert orphan.status == "unknown"
 
 
@@ -100,46 +109,83 @@ def test_invariant_results_map_to_checks() -> None:
         InvariantResult("exactly_once", "failed", (), "dup"),
         InvariantResult("no_status_flip", "unknown", (), "nothing shown"),
     ]
-    assert [(c.id, c.status) for c in invariant_checks(results)] == [
+    checks = invariant.checks(replace(run(0, 0), invariants=tuple(results)))
+    assert [(str(c.id), c.status) for c in checks] == [
         ("invariant:money_conserved", "pass"),
         ("invariant:exactly_once", "fail"),
         ("invariant:no_status_flip", "unknown"),
     ]
 
 
-def test_evaluate_runs_everything_and_survives_a_missing_state() -> None:
+def test_evaluate_runs_every_kind_and_survives_a_missing_state() -> None:
     """evaluate gives SLO, recovery and invariant checks; no bank state makes invariants unknown."""
     story = Story()
     story.transfer("T1", 1, 2, 100)
     history = run(12, 15)
-    history = RunHistory(
-        (*history.samples, transfer_sample("T1", T0 + 1)),
-        history.windows,
-        history.fault_end_s,
-        history.run_end_s,
+    samples = (*history.samples, transfer_sample("T1", T0 + 1))
+    evidence = replace(
+        history,
+        samples=samples,
+        slos=(SloTarget("transfer", "recovery", availability_pct=99.0),),
+        recovery=(RecoveryBar(("transfer",), 5.0, 3),),
+        invariants=invariant_results(
+            ("money_conserved", "acknowledged_durable"), story.state(), samples
+        ),
     )
-    slos = [SloTarget("transfer", "recovery", availability_pct=99.0)]
-    bars = [RecoveryBar(("transfer",), 5.0, 3)]
-    checks = evaluate(
-        history, slos, bars, ["money_conserved", "acknowledged_durable"], story.state()
-    )
-    assert [(c.id, c.status) for c in checks] == [
+    assert [(str(c.id), c.status) for c in evaluate(evidence)] == [
         ("slo:transfer:recovery:availability", "pass"),
         ("recovery:transfer", "pass"),
         ("invariant:money_conserved", "pass"),
         ("invariant:acknowledged_durable", "pass"),
     ]
-    blind = evaluate(history, slos, bars, ["money_conserved"], None)
-    assert blind[-1].status == "unknown" and "could not be exported" in blind[-1].reason
+    blind = invariant_results(("money_conserved",), None, samples)
+    assert blind[0].status == "unknown" and "could not be exported" in blind[0].summary
     with pytest.raises(ConfigError, match="valid invariants"):
-        evaluate(history, slos, bars, ["money_kept"], None)
+        invariant_results(("money_kept",), None, samples)
+
+
+def test_abort_gives_a_failing_check_named_by_its_journey() -> None:
+    """A recorded abort is `abort:<journey>` failing with its reason; no abort, no check."""
+    assert abort.checks(run(0, 0)) == []
+    stopped = replace(run(0, 0), abort=AbortRecord("transfer", "transfer error rate above 50 %"))
+    (check,) = abort.checks(stopped)
+    assert (str(check.id), check.status) == ("abort:transfer", "fail")
+    verdict = overall(evaluate(stopped))
+    assert matches_expectation(verdict, "fail", ["abort:transfer"]) == (
+        True,
+        "fail as expected because of abort:transfer",
+    )
+
+
+def test_a_step_that_did_not_end_ok_makes_the_run_undecided() -> None:
+    """A failed or interrupted inject/heal is an unknown `timeline:<kind>` check."""
+    fine = TimelineEvent(5.0, T0 + 5, "inject", "crash", "crash core", "ok")
+    broken = TimelineEvent(9.0, T0 + 9, "heal", "crash", "crash core", "failed", "boom")
+    assert timeline.checks(replace(run(0, 0), timeline=(fine,))) == []
+    (check,) = timeline.checks(replace(run(0, 0), timeline=(fine, broken)))
+    assert (str(check.id), check.status) == ("timeline:crash", "unknown")
+    assert "boom" in check.reason
+
+
+def test_every_kind_is_registered_under_its_module_name() -> None:
+    for name, kind in CHECK_KINDS.items():
+        assert kind.__module__ == f"harness.analysis.kinds.{name}"
+
+
+def test_check_ids_parse_and_format_one_way() -> None:
+    for text in ("invariant:exactly_once", "slo:balance:fault:p99", "abort:any"):
+        assert str(CheckId.parse(text)) == text
+    assert CheckId.parse("slo:balance:fault:p99") == CheckId("slo", "balance", "fault", "p99")
+    for bad in ("abort", "slo::fault", "a:b:c:d:e", ""):
+        with pytest.raises(ValueError, match="not a check id"):
+            CheckId.parse(bad)
 
 
 def test_overall_merges_fail_over_unknown_over_pass() -> None:
     """Any fail fails; else any unknown is unknown; else pass; no checks is unknown."""
-    ok = Check("slo:a:fault:p99", "slo", "pass", "fine")
-    unsure = Check("invariant:no_status_flip", "invariant", "unknown", "nothing shown")
-    bad = Check("recovery:a", "recovery", "fail", "a did not recover")
+    ok = Check(CheckId.parse("slo:a:fault:p99"), "pass", "fine")
+    unsure = Check(CheckId.parse("invariant:no_status_flip"), "unknown", "nothing shown")
+    bad = Check(CheckId.parse("recovery:a"), "fail", "a did not recover")
     assert overall([ok]).status == "pass"
     assert overall([ok, unsure]).status == "unknown"
     verdict = overall([ok, unsure, bad])
@@ -152,9 +198,9 @@ def test_matches_expectation_by_status_and_reasons() -> None:
     """The expected status must match and each expected id (or glob) must be among its checks."""
     verdict = overall(
         [
-            Check("invariant:exactly_once", "invariant", "fail", "dup"),
-            Check("slo:transfer:fault:availability", "slo", "fail", "low"),
-            Check("recovery:transfer", "recovery", "pass", "fast"),
+            Check(CheckId.parse("invariant:exactly_once"), "fail", "dup"),
+            Check(CheckId.parse("slo:transfer:fault:availability"), "fail", "low"),
+            Check(CheckId.parse("recovery:transfer"), "pass", "fast"),
         ]
     )
     assert matches_expectation(verdict, "fail", ["invariant:exactly_once"])[0]
@@ -177,7 +223,8 @@ def test_a_crashing_check_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object) -> None:
         raise ZeroDivisionError("no seconds")
 
-    monkeypatch.setattr("harness.analysis.verdicts.phase_stats", broken)
-    checks = slo_checks(run(0, 0), [SloTarget("transfer", "fault", availability_pct=99.0)])
+    monkeypatch.setattr("harness.analysis.kinds.slo.phase_stats", broken)
+    evidence = replace(run(0, 0), slos=(SloTarget("transfer", "fault", availability_pct=99.0),))
+    checks = slo.checks(evidence)
     assert checks[0].status == "unknown"
     assert checks[0].reason.endswith("crashed: ZeroDivisionError: no seconds")

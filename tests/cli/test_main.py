@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import structlog
 
 from harness.cli.main import main
 
 EXPERIMENT = str(Path(__file__).resolve().parents[2] / "experiments" / "interbank-core-crash.yaml")
 
 
-@pytest.fixture(autouse=True)
-def _logging_as_before() -> Iterator[None]:
-    """`main` configures structlog onto pytest's captured stderr, which closes after the test:
-    later tests that log would write to a closed file."""
-    saved = structlog.get_config()
-    yield
-    structlog.configure(**saved)
+pytestmark = pytest.mark.usefixtures("logging_as_before")
 
 
 def _exit_code(argv: list[str]) -> int:

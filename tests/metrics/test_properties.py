@@ -5,7 +5,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.analysis.verdicts import SloTarget
+from harness.analysis.evidence import SloTarget
 from harness.history.samples import Outcome, Sample
 from harness.metrics import Latencies, Tally, per_second_series, time_to_recover_s
 

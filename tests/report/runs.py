@@ -1,8 +1,8 @@
 """Synthetic, deterministic run folders as the engine stores them, for the report tests.
 
-`build_run` writes run.json, the experiment copy, load.jsonl, exports/ (a small real bank
-built with the invariant tests' `Story`), logs/ and then runs the real offline analysis
-(`analyse_run`), which writes result.json, junit.xml and report.html.
+`build_run` writes run.json (a real `RunRecord`), the experiment copy, load.jsonl, exports/ (a
+small real bank built with the invariant tests' `Story`), logs/ and then runs the real offline
+analysis and report (`harness.cli.commands.judge`): result.json, junit.xml and report.html.
 """
 
 from __future__ import annotations
@@ -12,7 +12,16 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.analysis.assessment import RunOutcome, analyse_run
+from harness.analysis.assessment import RunOutcome
+from harness.cli.commands import judge
+from harness.history.record import (
+    PhaseSpan,
+    PlannedAction,
+    RunRecord,
+    ScheduleRecord,
+    TimelineEvent,
+    write_record,
+)
 from harness.history.samples import Sample
 from tests.invariants.bank import Story, fmt
 
@@ -141,28 +150,21 @@ def _exports(folder: Path, spec: RunSpec, total_s: int) -> None:
     (folder / "placement.json").write_text(json.dumps({"active_dc": active}))
 
 
-def _timeline(spec: RunSpec, t0: float) -> list[dict[str, object]]:
+def _timeline(spec: RunSpec, t0: float) -> tuple[TimelineEvent, ...]:
     inject, heal = float(spec.baseline_s) + 0.004, float(spec.baseline_s + spec.fault_s) + 0.002
-    return [
-        {
-            "offset_s": inject,
-            "t_s": t0 + inject,
-            "step": "inject",
-            "kind": "crash",
-            "description": "crash core-dc-a (kill -9)",
-            "outcome": "ok",
-            "error": "",
-        },
-        {
-            "offset_s": heal,
-            "t_s": t0 + heal,
-            "step": "heal",
-            "kind": "crash",
-            "description": "crash core-dc-a (kill -9)",
-            "outcome": "failed" if spec.failed_heal else "ok",
-            "error": f"restart timed out {HOSTILE}" if spec.failed_heal else "",
-        },
-    ]
+    what = "crash core-dc-a (kill -9)"
+    return (
+        TimelineEvent(inject, t0 + inject, "inject", "crash", what, "ok"),
+        TimelineEvent(
+            heal,
+            t0 + heal,
+            "heal",
+            "crash",
+            what,
+            "failed" if spec.failed_heal else "ok",
+            f"restart timed out {HOSTILE}" if spec.failed_heal else "",
+        ),
+    )
 
 
 def build_run(runs_dir: Path, spec: RunSpec) -> RunOutcome:
@@ -182,58 +184,40 @@ def build_run(runs_dir: Path, spec: RunSpec) -> RunOutcome:
     (folder / f"{spec.name}.yaml").write_text(yaml)
     started = datetime.fromtimestamp(t0 - 2.0, UTC).isoformat()
     ended = datetime.fromtimestamp(t0 + total + 3.0, UTC).isoformat()
-    phases = [
-        {"name": "baseline", "start_s": 0.0, "end_s": float(spec.baseline_s)},
-        {
-            "name": "fault",
-            "start_s": float(spec.baseline_s),
-            "end_s": float(spec.baseline_s + spec.fault_s),
-        },
-        {
-            "name": "recovery",
-            "start_s": float(spec.baseline_s + spec.fault_s),
-            "end_s": float(total),
-        },
-    ]
-    run = {
-        "run_id": spec.run_id,
-        "experiment": spec.name,
-        "source": f"experiments/{spec.name}.yaml",
-        "profile": spec.profile,
-        "seed": 7,
-        "time_scale": 1.0,
-        "runtime": "local",
-        "harness_version": "0.1.0",
-        "status": "completed",
-        "overrides": ["balance_cache=off"],
-        "started_at": started,
-        "ended_at": ended,
-        "bank_startup_s": 4.5,
-        "t0": t0,
-        "active_dc": "dc-a",
-        "schedule": {
-            "total_s": float(total),
-            "phases": phases,
-            "actions": [
-                {
-                    "index": 0,
-                    "offset_s": float(spec.baseline_s),
-                    "duration_s": float(spec.fault_s),
-                    "kind": "crash",
-                    "description": "crash core-dc-a (kill -9)",
-                }
-            ],
-        },
-        "abort_reason": None,
-        "unhealed": [],
-        "timeline": _timeline(spec, t0),
-        "notes": [f"note with markup {HOSTILE}"],
-    }
-    (folder / "run.json").write_text(json.dumps(run))
+    fault_end = float(spec.baseline_s + spec.fault_s)
+    phases = (
+        PhaseSpan("baseline", 0.0, float(spec.baseline_s)),
+        PhaseSpan("fault", float(spec.baseline_s), fault_end),
+        PhaseSpan("recovery", fault_end, float(total)),
+    )
+    action = PlannedAction(
+        0, float(spec.baseline_s), float(spec.fault_s), "crash", "crash core-dc-a (kill -9)"
+    )
+    record = RunRecord(
+        run_id=spec.run_id,
+        experiment=spec.name,
+        source=f"experiments/{spec.name}.yaml",
+        profile=spec.profile,
+        seed=7,
+        time_scale=1.0,
+        runtime="local",
+        harness_version="0.1.0",
+        started_at=started,
+        status="completed",
+        overrides=("balance_cache=off",),
+        ended_at=ended,
+        t0_s=t0,
+        schedule=ScheduleRecord(float(total), phases, (action,)),
+        bank_startup_s=4.5,
+        timeline=_timeline(spec, t0),
+        notes=(f"note with markup {HOSTILE}",),
+        active_dc="dc-a",
+    )
+    write_record(folder, record)
     with (folder / "load.jsonl").open("w") as stream:
         for sample in _samples(spec, t0):
             stream.write(json.dumps(asdict(sample)) + "\n")
     _exports(folder / "exports", spec, total)
     (folder / "logs").mkdir()
     (folder / "logs" / "core-dc-a.log").write_text('{"event": "started"}\n')
-    return analyse_run(folder)
+    return judge(folder)

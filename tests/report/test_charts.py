@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from harness.history.samples import Sample
+from harness.metrics.timeseries import chart_series
 from harness.report.charts import Band, Marker, history_bars, journey_chart, sparkline
-from harness.report.timeseries import chart_series
 
 T0 = 2_000.0
 BANDS = [Band("baseline", 0, 5), Band("fault", 5, 10), Band("recovery", 10, 20)]

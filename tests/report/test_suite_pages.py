@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from harness.analysis.result import BudgetFigures, Kpis
 from harness.errors import ConfigError
 from harness.report.digest import markdown_cell, write_suite_reports, write_summary
 from harness.report.index import read_history, write_index
@@ -80,14 +81,28 @@ def test_write_suite_reports_returns_index_and_summary(reports: Reports) -> None
     assert index.is_file() and summary.is_file()
 
 
+def kpis(**figures: object) -> Kpis:
+    """Figures of a run: nothing detected or recovered, no request, unless given."""
+    base: dict[str, object] = {
+        "time_to_detect_s": None,
+        "time_to_recover_s": {},
+        "worst_recovery_s": None,
+        "worst_availability_pct": None,
+        "worst_availability_at_s": None,
+        "p99_during_fault_ms": None,
+        "error_budget": BudgetFigures(99.0, None, 0, 0),
+        "unserved_requests": 0,
+        "requests": 0,
+        "invariants_failed": (),
+        "invariants_passed": (),
+    }
+    return Kpis(**{**base, **figures})  # type: ignore[arg-type]
+
+
 def test_kpi_deltas_judge_direction_per_measure() -> None:
     """Lower recovery time is better, lower availability is worse, equal is same."""
-    this = {
-        "kpis": {"worst_recovery_s": 4.0, "worst_availability_pct": 50.0, "unserved_requests": 3}
-    }
-    other = {
-        "kpis": {"worst_recovery_s": 8.0, "worst_availability_pct": 90.0, "unserved_requests": 3}
-    }
+    this = kpis(worst_recovery_s=4.0, worst_availability_pct=50.0, unserved_requests=3)
+    other = kpis(worst_recovery_s=8.0, worst_availability_pct=90.0, unserved_requests=3)
     rows = {d.label: d for d in kpi_deltas(this, other)}
     assert (rows["Time to recover (worst)"].arrow, rows["Time to recover (worst)"].judgement) == (
         "▼",
@@ -100,21 +115,14 @@ def test_kpi_deltas_judge_direction_per_measure() -> None:
 
 def test_kpi_cards_flag_unrecovered_journeys_and_violations() -> None:
     """A journey that never recovered and a violated invariant make their cards bad."""
-    cards = {
-        c.label: c
-        for c in kpi_cards(
-            {
-                "kpis": {
-                    "time_to_recover_s": {"balance": None, "login": 2.0},
-                    "worst_recovery_s": 2.0,
-                    "invariants_failed": ["exactly_once"],
-                    "invariants_passed": [],
-                    "requests": 10,
-                }
-            }
-        )
-    }
+    figures = kpis(
+        time_to_recover_s={"balance": None, "login": 2.0},
+        worst_recovery_s=2.0,
+        invariants_failed=("exactly_once",),
+        requests=10,
+    )
+    cards = {c.label: c for c in kpi_cards(figures)}
     assert cards["Time to recover (worst)"].value == "not recovered"
     assert cards["Time to recover (worst)"].tone == "bad"
     assert cards["Money invariants"].value == "1 violated"
-    assert kpi_cards({}) == []
+    assert kpi_cards(None) == []

@@ -6,7 +6,7 @@ import pytest
 
 from harness.history.samples import Sample
 from harness.metrics import per_second_series
-from harness.report.timeseries import bucket_seconds, chart_series, journeys_of
+from harness.metrics.timeseries import bucket_seconds, chart_series, journeys_of
 
 T0 = 1_000.0
 
