@@ -6,6 +6,11 @@
 - `/admin/...` routes depend on `require_admin`: header `X-Admin-Token` must match the token.
 - Errors never leak a stack trace or an internal address: unhandled ones become
   `{"error": "internal_error", "request_id": ...}` with status 500.
+- `--seed` is the run's seed (default `harness.seeds.DEFAULT_SEED`, as the harness's). A
+  service never draws from it directly: each of its parts draws from its own stream,
+  `harness.seeds.stream(seed, name)`, named `<service>` for the fault flags (e.g. `payments`,
+  `core-banking:dc-a`) and `<service>:<part>` for the rest (e.g. `clearing:scheme`), so two
+  services never follow the same sequence and a rerun with the same seed repeats every draw.
 This module must not know about any particular service's domain.
 """
 
@@ -23,8 +28,9 @@ import structlog
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from harness.logs import LOG_LEVELS, configure_logging
-from harness.flags import tcp_port
+from harness.flags import LOG_LEVELS, seed_value, tcp_port
+from harness.logs import configure_logging
+from harness.seeds import DEFAULT_SEED
 from targets.profiles import Profile, profile_from_env
 
 REQUEST_ID = contextvars.ContextVar[str]("request_id", default="")
@@ -110,9 +116,11 @@ def base_parser(service: str, description: str) -> argparse.ArgumentParser:
         help="token for /admin routes (env BANK_ADMIN_TOKEN)",
     )
     parser.add_argument(
-        "--seed", type=int, default=os.environ.get("BANK_SEED", "0"),
-        help="seed of the service's random draws (fault flags, jitter, rejects; env BANK_SEED)",
-    )  # fmt: skip
+        "--seed",
+        type=seed_value,
+        default=os.environ.get("BANK_SEED", str(DEFAULT_SEED)),
+        help="the run's seed; each part draws from its own stream of it (env BANK_SEED)",
+    )
     parser.add_argument(
         "--log-level",
         type=str.lower,

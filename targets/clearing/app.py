@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import random
 import time
 
 from fastapi import Depends, FastAPI, Request
@@ -17,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from harness.seeds import stream
 from targets.clearing.scheme import Pacs008, Scheme, SchemeAnswer, SchemeConfig
 from targets.flags import install_flags
 from targets.formats import iso_utc
@@ -96,11 +96,15 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> JSON
 
 
 def build_app(config: SchemeConfig, seed: int, admin_token: str, profile: Profile) -> FastAPI:
-    """The clearing FastAPI app around a fresh in-memory scheme."""
+    """The clearing FastAPI app around a fresh in-memory scheme.
+
+    `seed` is the run's: the scheme's rejects draw from the stream `clearing:scheme`, the fault
+    flags from `clearing`.
+    """
     app = create_app("clearing", admin_token)
-    scheme = Scheme(config, random.Random(seed), time.time)
+    scheme = Scheme(config, stream(seed, "clearing:scheme"), time.time)
     app.state.scheme = scheme
-    install_flags(app, random.Random(seed + 1), profile.retry_after_s)
+    install_flags(app, stream(seed, "clearing"), profile.retry_after_s)
     app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
 
     @app.get("/health/ready")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from harness.seeds import DEFAULT_SEED, stream
 from targets.core_banking import admin, api
 from targets.core_banking.node import CoreNode, NodeConfig
 from targets.core_banking.refusals import RefusalError
@@ -42,7 +42,8 @@ class CoreSettings:
     profile: Profile
     replica_url: str | None
     admin_token: str
-    seed: int | None
+    seed: int = DEFAULT_SEED
+    """The run's seed; the fault flags draw from the stream `core-banking:<dc>`."""
 
 
 def build_core_app(settings: CoreSettings) -> FastAPI:
@@ -50,7 +51,8 @@ def build_core_app(settings: CoreSettings) -> FastAPI:
     app = create_app(f"core-banking-{settings.node.dc}", settings.admin_token)
     app.router.lifespan_context = _lifespan_for(settings)
     app.state.ready = False
-    install_flags(app, random.Random(settings.seed), settings.profile.retry_after_s)
+    flag_draws = stream(settings.seed, f"core-banking:{settings.node.dc}")
+    install_flags(app, flag_draws, settings.profile.retry_after_s)
     _install_error_shapes(app)
     app.include_router(api.router)
     app.include_router(admin.router)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
+from harness.seeds import DEFAULT_SEED, stream
 from targets.flags import install_flags
 from targets.mobile_api import admin, api, auth_api
 from targets.mobile_api.auth import Directory, LoginCounters, seeded_customer_ids, seeded_password
@@ -45,7 +45,8 @@ class EdgeConfig:
     core_url: str
     payments_url: str
     customers: int = 100
-    seed: int = 0
+    seed: int = DEFAULT_SEED
+    """The run's seed; the fault flags draw from the stream `mobile-api`."""
     admin_token: str = "chaos-admin"
 
 
@@ -110,7 +111,7 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
     app.router.lifespan_context = lifespan
     app.state.mobile = state
     install_error_handlers(app)
-    install_flags(app, random.Random(config.seed), profile.retry_after_s)
+    install_flags(app, stream(config.seed, "mobile-api"), profile.retry_after_s)
     for router in (auth_api.router, api.router, admin.public_router, admin.admin_router):
         app.include_router(router)
 

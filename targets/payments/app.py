@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -24,6 +23,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from harness.seeds import DEFAULT_SEED, stream
 from targets.flags import install_flags
 from targets.formats import fingerprint
 from targets.payments.background import SettlementWorker
@@ -56,7 +56,9 @@ class PaymentsConfig:
     clearing_url: str
     db_path: Path
     admin_token: str
-    seed: int = 0
+    seed: int = DEFAULT_SEED
+    """The run's seed: streams `payments` (fault flags), `payments:core` and `payments:clearing`
+    (each dependency's retry jitter)."""
     timing: FlowTiming = field(default_factory=FlowTiming)
 
 
@@ -66,7 +68,6 @@ class PaymentsService:
     def __init__(self, config: PaymentsConfig, profile: Profile) -> None:
         self.profile = profile
         self.store = PaymentStore(config.db_path, time.time)
-        rng = random.Random(config.seed)
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=64)
         self.clients = [
             httpx.AsyncClient(base_url=url, limits=limits)
@@ -74,7 +75,12 @@ class PaymentsService:
         ]
         self.core, self.clearing = (
             Dependency(
-                name, client, profile, clock=time.monotonic, rng=rng, admin_token=config.admin_token
+                name,
+                client,
+                profile,
+                clock=time.monotonic,
+                rng=stream(config.seed, f"payments:{name}"),
+                admin_token=config.admin_token,
             )
             for name, client in zip(("core", "clearing"), self.clients, strict=True)
         )
@@ -202,7 +208,7 @@ def build_app(config: PaymentsConfig, profile: Profile) -> FastAPI:
     app = create_app("payments", config.admin_token)
     service = PaymentsService(config, profile)
     app.state.payments = service
-    install_flags(app, random.Random(config.seed + 1), profile.retry_after_s)
+    install_flags(app, stream(config.seed, "payments"), profile.retry_after_s)
     app.router.lifespan_context = _lifespan_for(service)
 
     @app.get("/health/ready")

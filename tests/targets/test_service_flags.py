@@ -30,6 +30,7 @@ def _start(service: str, *flags: str, env: dict[str, str] | None = None) -> tupl
         (("--port", "70000"), {}, "--port: 70000 is not a TCP port"),
         ((), {"BANK_PORT": "eighty"}, "--port: invalid tcp_port value: 'eighty'"),
         (("--log-level", "loud"), {}, "--log-level: invalid choice: 'loud'"),
+        (("--seed", "-1"), {}, "--seed: -1 is not a seed"),
         (("--profile", "brittle"), {}, "unknown profile 'brittle'; valid: hardened, fragile"),
     ],
 )
