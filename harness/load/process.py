@@ -19,7 +19,7 @@ from pathlib import Path
 from harness.errors import LoadError
 from harness.history.samples import Sample
 from harness.load.config import LoadConfig, validate
-from harness.runtime.processes import RUN_MARKER
+from harness.runtime.launcher import launch, terminate
 
 __all__ = ["LoadConfig", "LoadProcess", "tail_samples"]
 
@@ -49,14 +49,10 @@ class LoadProcess:
         log_path = log_path or out_path.with_name(out_path.name + ".log")
         argv = [sys.executable, "-m", "harness.load.runner", *config.to_argv(out_path)]
         env = {k: v for k, v in os.environ.items() if not k.startswith("LOCUST_")}
-        if run_id is not None:
-            env[RUN_MARKER] = run_id
         try:
             out_path.parent.mkdir(parents=True, exist_ok=True)
             with log_path.open("ab") as log_file:
-                popen = subprocess.Popen(
-                    argv, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file, env=env
-                )
+                popen = launch(argv, env=env, run_id=run_id, stdout=log_file, new_session=False)
         except OSError as exc:
             raise LoadError(f"load process: cannot start the runner: {exc}") from None
         return cls(popen=popen, out_path=out_path, log_path=log_path)
@@ -79,15 +75,9 @@ class LoadProcess:
                 f"load process {self.pid}: still running after {timeout_s:g} s"
             ) from None
 
-    def stop(self, timeout_s: float = 5.0) -> int:
+    def stop(self, timeout_s: float = 5.0) -> int | None:
         """SIGTERM (the runner flushes and exits 0), SIGKILL after `timeout_s`; the exit code."""
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                return self.popen.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-        return self.popen.wait()
+        return terminate(self.popen, timeout_s)
 
     def failure(self) -> str | None:
         """The runner's last stderr line when it exited non-zero, else None."""

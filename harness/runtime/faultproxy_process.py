@@ -13,12 +13,10 @@ proxies or toxics: that is `harness.control.toxiproxy.ProxyControl`'s job.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import selectors
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -33,6 +31,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from harness.errors import ConfigError, InfraError
+from harness.runtime.launcher import launch, terminate
 from harness.runtime.ports import free_ports
 from harness.topology import Endpoint
 
@@ -57,15 +56,9 @@ class FaultProxyProcess:
         """True while the server process has not exited."""
         return self._process.poll() is None
 
-    def stop(self, timeout_s: float = 5.0) -> int:
+    def stop(self, timeout_s: float = 5.0) -> int | None:
         """SIGTERM the server, SIGKILL it if it outlives `timeout_s`, reap it; the exit code."""
-        if self._process.poll() is None:
-            _signal(self.pid, signal.SIGTERM)
-            try:
-                return self._process.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                _signal(self.pid, signal.SIGKILL)
-        return self._process.wait(timeout=timeout_s)
+        return terminate(self._process, timeout_s)
 
     def __enter__(self) -> FaultProxyProcess:
         return self
@@ -132,16 +125,14 @@ def _start_builtin(
         argv += ["--seed", str(seed)]
     log = _open_log(log_path)
     try:
-        process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=True
-        )
+        process = launch(argv, env=env, stdout=subprocess.PIPE, stderr=log)
     finally:
         if log is not subprocess.DEVNULL:
             log.close()  # type: ignore[union-attr]
     try:
         api = _await_listening_line(process, time.monotonic() + READY_TIMEOUT_S)
     except InfraError:
-        _kill(process)
+        terminate(process, timeout_s=0)
         raise
     _drain_stdout(process, log_path)
     return FaultProxyProcess("builtin", api, process.pid, process)
@@ -158,21 +149,14 @@ def _start_toxiproxy(
     api = Endpoint(host, port or free_port(host))
     log = _open_log(log_path)
     try:
-        process = subprocess.Popen(
-            [binary, "-host", api.host, "-port", str(api.port)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
+        process = launch([binary, "-host", api.host, "-port", str(api.port)], env=env, stdout=log)
     finally:
         if log is not subprocess.DEVNULL:
             log.close()  # type: ignore[union-attr]
     try:
         _await_version(process, api, time.monotonic() + READY_TIMEOUT_S)
     except InfraError:
-        _kill(process)
+        terminate(process, timeout_s=0)
         raise
     return FaultProxyProcess("toxiproxy-server", api, process.pid, process)
 
@@ -261,13 +245,3 @@ def _open_log(log_path: Path | None) -> IO[bytes] | int:
         return subprocess.DEVNULL
     log_path.parent.mkdir(parents=True, exist_ok=True)
     return log_path.open("ab")
-
-
-def _signal(pid: int, signum: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signum)
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    _signal(process.pid, signal.SIGKILL)
-    process.wait(timeout=5)

@@ -18,8 +18,9 @@ from harness.interrupts import shielded
 from harness.runtime.base import BankConfig
 from harness.runtime.commandline import service_command
 from harness.runtime.faultproxy_process import FaultProxyProcess, attach, start_fault_proxy
+from harness.runtime.launcher import RUN_MARKER
 from harness.runtime.ports import free_ports, http_ok, wait_until
-from harness.runtime.processes import RUN_MARKER, ProcessGroup, python_module
+from harness.runtime.processes import ProcessGroup, python_module
 from harness.topology import LINKS, SERVICES, Endpoint, Placement
 
 log = structlog.get_logger()

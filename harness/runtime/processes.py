@@ -1,8 +1,9 @@
 """Child processes of a run: started, signalled and stopped by PID, and found again after a crash.
 
-Every child gets `BANK_CHAOS_RUN=<run id>` in its environment. That marker is how
-`harness doctor` finds processes a killed harness left behind (by scanning /proc, then
-signalling each PID it found), so nothing depends on the harness surviving.
+Every child is started by the one launcher (`runtime.launcher`) with `BANK_CHAOS_RUN=<run id>`
+in its environment. That marker is how `harness doctor` finds processes a killed harness left
+behind (by scanning /proc, then signalling each PID it found), so nothing depends on the
+harness surviving.
 This module must not know what the processes are; the runtime does.
 """
 
@@ -12,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +21,7 @@ import structlog
 
 from harness.errors import InfraError
 from harness.interrupts import shielded
-
-RUN_MARKER = "BANK_CHAOS_RUN"
+from harness.runtime.launcher import RUN_MARKER, launch, terminate, terminate_all
 
 log = structlog.get_logger()
 
@@ -54,17 +53,10 @@ class ProcessGroup:
     def start(self, name: str, argv: Sequence[str], log_path: Path) -> Child:
         """Start `argv` with its output in `log_path`; the child ignores terminal Ctrl-C."""
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **self.env, RUN_MARKER: self.run_id, "PYTHONUNBUFFERED": "1"}
-        with shielded():  # an Interrupted raised mid-Popen would lose track of the child
+        env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+        with shielded():  # an Interrupted raised here would lose track of the child
             with log_path.open("ab") as out:
-                popen = subprocess.Popen(
-                    list(argv),
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                    env=env,
-                    start_new_session=True,
-                )
+                popen = launch(argv, env=env, run_id=self.run_id, stdout=out)
             child = Child(name, tuple(argv), log_path, popen)
             self.children[name] = child
         log.debug("process_started", name=name, pid=child.pid)
@@ -106,40 +98,14 @@ class ProcessGroup:
 
     def stop_one(self, name: str, timeout_s: float = 5.0) -> None:
         child = self.get(name)
-        if child.frozen:
-            self.thaw(name)
+        child.frozen = False
         terminate(child.popen, timeout_s)
 
     def stop_all(self, timeout_s: float = 5.0) -> list[str]:
         """Stop every child (SIGTERM, then SIGKILL); returns the names that would not die."""
         for child in self.children.values():
-            if child.frozen:
-                self.thaw(child.name)
-            if child.alive():
-                child.popen.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout_s
-        stubborn: list[str] = []
-        for child in self.children.values():
-            try:
-                child.popen.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.popen.kill()
-                try:
-                    child.popen.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    stubborn.append(child.name)
-        return stubborn
-
-
-def terminate(popen: subprocess.Popen[bytes], timeout_s: float = 5.0) -> None:
-    """SIGTERM, wait, then SIGKILL one process."""
-    if popen.poll() is None:
-        popen.send_signal(signal.SIGTERM)
-        try:
-            popen.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            popen.kill()
-            popen.wait(timeout=5)
+            child.frozen = False
+        return terminate_all({c.name: c.popen for c in self.children.values()}, timeout_s)
 
 
 def python_module(module: str, *args: str) -> tuple[str, ...]:
