@@ -1,7 +1,8 @@
 """The harness's side of the bank's admin APIs: flags, promote/fence, exports, status history.
 
 Talks to services directly (not through the proxies): the operator's console is not part of
-the system under test. Errors become InfraError naming the service and the call.
+the system under test. Every admin path is spelled here once, behind a named method; errors
+become InfraError naming the service and the call.
 """
 
 from __future__ import annotations
@@ -46,6 +47,36 @@ class BankAdmin:
 
     def post(self, service: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
         return self._call("POST", service, path, body or {})
+
+    def set_flags(self, service: str, flags: Mapping[str, Any]) -> None:
+        """Switch a service's HTTP fault flags (errors, extra latency) on or off."""
+        self.post(service, "/admin/flags", flags)
+
+    def configure_clearing(self, settings: Mapping[str, Any]) -> None:
+        """Change the clearing scheme mock's processing time or rejection rate."""
+        self.post("clearing", "/admin/config", settings)
+
+    def revoke_sessions(self, force_password_change: bool) -> None:
+        """End every customer session of the mobile API (optionally forcing a new password)."""
+        self.post(
+            "mobile-api",
+            "/admin/sessions/revoke-all",
+            {"force_password_change": force_password_change},
+        )
+
+    def promote(self, dc: str) -> None:
+        self.post(core_service(dc), "/admin/promote")
+
+    def fence(self, dc: str) -> None:
+        self.post(core_service(dc), "/admin/fence")
+
+    def replication(self, dc: str) -> Any:
+        """The data centre's replication status (role, epoch, applied position)."""
+        return self.get(core_service(dc), "/admin/replication")
+
+    def export(self, service: str) -> Any:
+        """The service's state for the checkers (`/admin/export`, shapes in docs/bank-api.md)."""
+        return self.get(service, "/admin/export")
 
     def seed(self, customers: int, balance: str = SEED_BALANCE) -> None:
         """Open `customers` funded accounts on the active DC (replicated like any journal)."""

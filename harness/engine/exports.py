@@ -24,7 +24,7 @@ def settle_payments(admin: BankAdmin, timeout_s: float) -> int:
     pending = -1
     while time.monotonic() < deadline:
         try:
-            payments = admin.get("payments", "/admin/export").get("payments", [])
+            payments = admin.export("payments").get("payments", [])
         except InfraError:
             return -1
         pending = sum(1 for p in payments if p.get("status") in PENDING_STATUSES)
@@ -40,7 +40,7 @@ def collect_exports(admin: BankAdmin, placement: Placement, folder: Path) -> dic
     result: dict[str, Any] = {}
     for service in EXPORTED:
         try:
-            data = admin.get(service, "/admin/export")
+            data = admin.export(service)
         except InfraError as exc:
             data = {"error": str(exc)}
         result[service] = data

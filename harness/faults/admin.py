@@ -23,10 +23,10 @@ class Flag:
     reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
-        ctx.admin.post(self.service, "/admin/flags", dict(self.flags))
+        ctx.admin.set_flags(self.service, dict(self.flags))
 
     def heal(self, ctx: FaultContext) -> None:
-        ctx.admin.post(self.service, "/admin/flags", dict(CLEAR_FLAGS))
+        ctx.admin.set_flags(self.service, dict(CLEAR_FLAGS))
 
     def describe(self) -> str:
         flags = ", ".join(f"{k}={v}" for k, v in self.flags.items())
@@ -41,11 +41,11 @@ class ClearingConfig:
     reversible: bool = True
 
     def inject(self, ctx: FaultContext) -> None:
-        ctx.admin.post("clearing", "/admin/config", dict(self.settings))
+        ctx.admin.configure_clearing(dict(self.settings))
 
     def heal(self, ctx: FaultContext) -> None:
         if self.restore:
-            ctx.admin.post("clearing", "/admin/config", dict(self.restore))
+            ctx.admin.configure_clearing(dict(self.restore))
 
     def describe(self) -> str:
         return "clearing scheme: " + ", ".join(f"{k}={v}" for k, v in self.settings.items())
@@ -58,11 +58,7 @@ class RevokeSessions:
     reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
-        ctx.admin.post(
-            "mobile-api",
-            "/admin/sessions/revoke-all",
-            {"force_password_change": self.force_password_change},
-        )
+        ctx.admin.revoke_sessions(self.force_password_change)
 
     def heal(self, ctx: FaultContext) -> None:
         """Revoked sessions stay revoked; customers log in again."""

@@ -17,7 +17,7 @@ import structlog
 
 from harness.errors import InfraError
 from harness.faults.base import Fault, FaultContext
-from harness.topology import ACTIVE_CORE, LINKS, STANDBY_CORE, core_service, other_dc
+from harness.topology import ACTIVE_CORE, LINKS, STANDBY_CORE, other_dc
 
 log = structlog.get_logger()
 
@@ -29,7 +29,7 @@ class Promote:
     reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
-        ctx.admin.post(core_service(self.dc), "/admin/promote")
+        ctx.admin.promote(self.dc)
 
     def heal(self, ctx: FaultContext) -> None:
         """A promotion is not undone; a later migrate or fence is."""
@@ -45,7 +45,7 @@ class Fence:
     reversible: bool = False
 
     def inject(self, ctx: FaultContext) -> None:
-        ctx.admin.post(core_service(self.dc), "/admin/fence")
+        ctx.admin.fence(self.dc)
 
     def heal(self, ctx: FaultContext) -> None:
         """A fence is not undone; promote the DC again to lift it."""
@@ -69,7 +69,7 @@ def wait_for_drain(ctx: FaultContext, dc: str, timeout_s: float) -> float | None
     lag: float | None = None
     while time.monotonic() < deadline:
         try:
-            status = ctx.admin.get(core_service(dc), "/admin/replication")
+            status = ctx.admin.replication(dc)
         except InfraError:
             return None
         lag = float(status.get("lag_entries", 0))
@@ -106,10 +106,10 @@ class Migrate:
                 f"replicated when {source} was fenced"
             )
         try:
-            ctx.admin.post(core_service(source), "/admin/fence")
+            ctx.admin.fence(source)
         except InfraError as exc:  # a dead old primary cannot be fenced: go on, as operators do
             ctx.notes.append(f"migration to {self.to}: could not fence {source}: {exc}")
-        ctx.admin.post(core_service(self.to), "/admin/promote")
+        ctx.admin.promote(self.to)
         repoint(ctx, self.to)
         log.info("migrated", to=self.to, lag_entries_at_fence=lag)
 
