@@ -1,6 +1,7 @@
-"""ProxyControl against the real builtin server on loopback (the process: test_proxy_server.py).
+"""ProxyControl against the real builtin server on loopback (its process is tested in
+tests/runtime/test_faultproxy_process.py).
 
-Covers harness/proxies.py: every API call, every error
+Covers harness/control/toxiproxy.py: every API call, every error
 translation (404/409/400/500/503, timeout, refused, non-JSON, malformed), heal after partial
 failure, and set_upstream moving traffic between two echo servers.
 """
