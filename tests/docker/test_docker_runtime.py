@@ -6,7 +6,6 @@ fail under `--require-docker` (as CI runs them).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 from harness.analysis.assessment import analyse_run
+from harness.analysis.result import read_result
 from harness.engine.run import RunOptions, run_experiment
 from harness.runtime.docker_cleanup import LABEL, docker_client
 from harness.runtime.images import IMAGES
@@ -75,12 +75,12 @@ def test_container_faults_and_verdict(tmp_path: Path, engine: Any) -> None:
     options = RunOptions("hardened", runtime="docker", out_dir=tmp_path)
     run_dir = run_experiment(load_experiment(path), path, options)
     outcome = analyse_run(run_dir)
-    result = json.loads((run_dir / "result.json").read_text())
-    steps = sorted((e["kind"], e["step"], e["outcome"]) for e in result["timeline"])
+    result = read_result(run_dir)
+    steps = sorted((e.kind, e.step, e.outcome) for e in result.record.timeline)
     kinds = ("crash", "freeze", "isolate", "slow_start")
     assert steps == sorted((k, s, "ok") for k in kinds for s in ("inject", "heal")), steps
     assert outcome.matched, outcome.reason
-    assert result["runtime"] == "docker"
+    assert result.record.runtime == "docker"
     assert _labelled(engine, "docker-faults") == ([], [])
 
 

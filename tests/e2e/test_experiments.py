@@ -24,7 +24,7 @@ def test_retry_storm_hardened_passes_and_fragile_duplicates(tmp_path: Path) -> N
     results = {}
     for path in (tmp_path / "runs").glob("*/result.json"):
         result = json.loads(path.read_text())
-        results[result["profile"]] = {c["id"]: c for c in result["checks"]}
+        results[result["record"]["profile"]] = {c["id"]: c for c in result["checks"]}
     hardened, fragile = results["hardened"], results["fragile"]
     for invariant in ("exactly_once", "money_conserved", "payments_reconciled"):
         assert hardened[f"invariant:{invariant}"]["status"] == "pass", hardened

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from harness.analysis.assessment import analyse_run
+from harness.analysis.result import read_result
 from harness.engine.run import RunOptions, run_experiment
 from harness.spec.loader import load_experiment
 from tests.e2e.tiny import write_experiment
@@ -29,8 +29,8 @@ def test_slow_start_isolate_and_freeze(tmp_path: Path) -> None:
     )
     run_dir = run_experiment(load_experiment(path), path, RunOptions("hardened", out_dir=tmp_path))
     outcome = analyse_run(run_dir)
-    result = json.loads((run_dir / "result.json").read_text())
-    steps = sorted((e["kind"], e["step"], e["outcome"]) for e in result["timeline"])
+    result = read_result(run_dir)
+    steps = sorted((e.kind, e.step, e.outcome) for e in result.record.timeline)
     kinds = ("freeze", "isolate", "slow_start")
     assert steps == sorted((k, s, "ok") for k in kinds for s in ("inject", "heal")), steps
     assert outcome.matched, outcome.reason

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from harness.analysis.assessment import analyse_run
+from harness.analysis.result import read_result
 from harness.engine.run import RunOptions, run_experiment
 from harness.spec.loader import load_experiment
 from tests.e2e.tiny import write_experiment
@@ -25,11 +25,12 @@ def test_time_to_recover_matches_a_known_outage(tmp_path: Path) -> None:
     )
     run_dir = run_experiment(load_experiment(path), path, RunOptions("hardened", out_dir=tmp_path))
     outcome = analyse_run(run_dir)
-    result = json.loads((run_dir / "result.json").read_text())
-    ttr = result["kpis"]["time_to_recover_s"]["balance"]
-    assert ttr is not None and abs(ttr - 3.0) <= 1.0, result["kpis"]
-    fault = next(p for p in result["phases"] if p["journey"] == "balance" and p["phase"] == "fault")
-    assert fault["availability_pct"] < 20, fault  # the outage really happened
+    result = read_result(run_dir)
+    assert result.kpis is not None
+    ttr = result.kpis.time_to_recover_s["balance"]
+    assert ttr is not None and abs(ttr - 3.0) <= 1.0, result.kpis
+    fault = next(p for p in result.phases if p.journey == "balance" and p.phase == "fault")
+    assert fault.availability_pct is not None and fault.availability_pct < 20, fault  # it happened
     assert outcome.matched, outcome.reason
-    assert [e["step"] for e in result["timeline"]] == ["inject", "heal"]
-    assert all(e["outcome"] == "ok" for e in result["timeline"])
+    assert [e.step for e in result.record.timeline] == ["inject", "heal"]
+    assert all(e.outcome == "ok" for e in result.record.timeline)
