@@ -206,15 +206,18 @@ def test_sigterm_stops_promptly_with_a_flushed_file(mobile_stub: str, tmp_path: 
     assert all(s.outcome == "unknown" and s.idempotency_key and s.amount for s in stopped)
 
 
-def test_stop_kills_a_runner_that_ignores_sigterm(mobile_stub: str, tmp_path: Path) -> None:
-    """A frozen runner cannot handle SIGTERM: stop() falls back to SIGKILL after its timeout."""
+def test_stop_thaws_a_frozen_runner_so_it_flushes_and_exits(
+    mobile_stub: str, tmp_path: Path
+) -> None:
+    """A frozen runner is thawed before SIGTERM, so it still stops gracefully (exit 0) in time;
+    the SIGKILL fallback for a process that ignores SIGTERM is tested in test_launcher.py."""
     out = tmp_path / "load.jsonl"
     with running(stub_config(mobile_stub, duration_s=60.0), out) as proc:
         wait_for_samples(out, 5)
         os.kill(proc.pid, signal.SIGSTOP)
         started = time.monotonic()
-        assert proc.stop(timeout_s=0.5) == -signal.SIGKILL
-        assert time.monotonic() - started < 3.0
+        assert proc.stop(timeout_s=5.0) == 0
+        assert time.monotonic() - started < 5.0
 
 
 @pytest.mark.parametrize(
