@@ -7,6 +7,11 @@ while the destination's write buffer is above its high-water mark. Toxic path: c
 (bounded; the source is paused when full) and one task passes each chunk through the stubs in
 the order the toxics were added. Switching between the two never loses or reorders bytes: the
 task hands back to the fast path only when its queue is empty and no stub is left.
+
+Bytes may arrive before the destination is connected (a client sends its request right after
+connecting, while the upstream dial is still running; uvloop starts reading an accepted socket
+after `connection_made` whatever that callback paused). On either path they are held, the
+source is paused, and they go out, in order and through the toxics, once `connect_dest` runs.
 This module must not know about the HTTP API or the proxy's listener.
 """
 
@@ -31,7 +36,6 @@ class Direction:
         "_on_ended",
         "_queue",
         "_queued_bytes",
-        "_reading_paused",
         "_task",
         "_wakeup",
         "dest",
@@ -62,7 +66,6 @@ class Direction:
         self._on_ended = on_ended
         self.ended = False
         self.end_requested = False
-        self._reading_paused = False
         self._queue: deque[Chunk | None] = deque()
         self._queued_bytes = 0
         self._task: asyncio.Task[None] | None = None
@@ -71,7 +74,7 @@ class Direction:
         self._early: list[bytes] = []
 
     def connect_dest(self, dest: asyncio.Transport) -> None:
-        """The destination is connected: send what arrived before it."""
+        """The destination is connected: send what arrived before it, then read on."""
         self.dest = dest
         early, self._early = self._early, []
         for data in early:
@@ -80,24 +83,26 @@ class Direction:
         if self.end_requested:
             self.end_requested = False
             self.feed_end()
+        self.refresh_reading()
 
     # -- bytes in ---------------------------------------------------------------------------
 
     def feed(self, data: bytes) -> None:
-        """Bytes read from the source."""
+        """Bytes read from the source; held (source paused) until the destination is connected."""
         self.received_bytes += len(data)
+        dest = self.dest
+        if dest is None:
+            self._early.append(data)
+            self.refresh_reading()
+            return
         if self.fast:
-            dest = self.dest
-            if dest is None:
-                self._early.append(data)
-                return
             self.sent_bytes += len(data)
             dest.write(data)
             return
         self._queue.append(Chunk(data, self.loop.time()))
         self._queued_bytes += len(data)
         if self._queued_bytes > QUEUE_LIMIT_BYTES:
-            self._refresh_reading()
+            self.refresh_reading()
         self._wake()
 
     def feed_end(self) -> None:
@@ -105,7 +110,7 @@ class Direction:
         if self.ended or self.end_requested:
             return
         self.end_requested = True
-        if self.fast and self.dest is None:
+        if self.dest is None:
             return
         if self.fast:
             self._finish()
@@ -118,7 +123,7 @@ class Direction:
     def pause_dest(self) -> None:
         """The destination's write buffer is full."""
         self.dest_paused = True
-        self._refresh_reading()
+        self.refresh_reading()
 
     def resume_dest(self) -> None:
         """The destination's write buffer drained below its low-water mark."""
@@ -126,15 +131,24 @@ class Direction:
         ready = self._dest_ready
         if ready is not None and not ready.done():
             ready.set_result(None)
-        self._refresh_reading()
+        self.refresh_reading()
 
-    def _refresh_reading(self) -> None:
+    def refresh_reading(self) -> None:
+        """Pause the source while the destination is missing or full, resume it otherwise.
+
+        Decided from the transport's own reading state, so a pause that the event loop did
+        not honour (uvloop, inside `connection_made`) is simply asked for again.
+        """
         source = self.source
-        if source is None or self.ended:
+        if source is None or self.ended or source.is_closing():
             return
-        want_pause = self.dest_paused if self.fast else self._queued_bytes > QUEUE_LIMIT_BYTES
-        if want_pause != self._reading_paused and not source.is_closing():
-            self._reading_paused = want_pause
+        if self.dest is None:
+            want_pause = True
+        elif self.fast:
+            want_pause = self.dest_paused
+        else:
+            want_pause = self._queued_bytes > QUEUE_LIMIT_BYTES
+        if want_pause == source.is_reading():
             if want_pause:
                 source.pause_reading()
             else:
@@ -148,7 +162,7 @@ class Direction:
         stub.begin()
         if self.fast and not self.ended:
             self.fast = False
-            self._refresh_reading()
+            self.refresh_reading()
             self._task = self.loop.create_task(self._run())
 
     def find(self, name: str) -> Stub | None:
@@ -189,7 +203,7 @@ class Direction:
                 if not self.stubs:
                     self.fast = True
                     self._task = None
-                    self._refresh_reading()
+                    self.refresh_reading()
                     return
                 self._wakeup = self.loop.create_future()
                 await self._wakeup
@@ -201,7 +215,7 @@ class Direction:
                 self._finish()
                 return
             self._queued_bytes -= len(chunk.data)
-            self._refresh_reading()
+            self.refresh_reading()
             await self._through(tuple(self.stubs), 0, chunk)
 
     async def _through(self, stubs: tuple[Stub, ...], index: int, chunk: Chunk) -> None:

@@ -1,8 +1,9 @@
 """One proxied TCP connection: the client socket, the upstream socket and the two Directions
 between them.
 
-The client is accepted with reading paused; the upstream dial runs in its own task, so a slow
-or black-holed upstream never blocks the proxy's accept loop. A failed dial closes the client
+The client's reads are held until the upstream is connected (bytes that arrive earlier are
+kept by the upstream Direction, never dropped); the upstream dial runs in its own task, so a
+slow or black-holed upstream never blocks the proxy's accept loop. A failed dial closes the client
 at once. When either side ends, both directions drain and both sockets end fully closed (no
 half-close propagation, as in Toxiproxy). This module must not know about the HTTP API.
 """
@@ -65,10 +66,10 @@ class Link:
     def client_connected(self, transport: asyncio.Transport, host: str, port: int) -> None:
         """The client is accepted: hold its reads and dial the upstream in a task."""
         self.client = transport
-        transport.pause_reading()
         transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH_BYTES)
         self.upstream.source = transport
         self.downstream.dest = transport
+        self.upstream.refresh_reading()
         self._dial_task = self.loop.create_task(self._dial(host, port))
 
     async def _dial(self, host: str, port: int) -> None:
@@ -89,8 +90,6 @@ class Link:
         transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH_BYTES)
         self.downstream.source = transport
         self.upstream.connect_dest(transport)
-        if self.client is not None and not self.client.is_closing():
-            self.client.resume_reading()
 
     def _direction_ended(self, direction: Direction) -> None:
         dest = direction.dest

@@ -1,5 +1,7 @@
-"""Fixtures for the fault proxy's tests: the server on a background event loop, an echo
-upstream, a raw HTTP client for the API and small socket helpers.
+"""Fixtures for the fault proxy's tests: `api`, parametrised over our server and the reference
+Toxiproxy 2.8.0 (both as processes, shared per session and emptied after each test);
+`our_api`, our server in-process on a background event loop; echo and HTTP upstreams, a raw
+HTTP client for the API and small socket helpers.
 
 Everything listens on 127.0.0.1 only; every fixture stops what it started, even on failure.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import http.server
 import json
 import socket
 import socketserver
@@ -19,6 +22,8 @@ from typing import Any
 import pytest
 
 from harness.faultproxy.server import FaultProxyServer, ServerOptions
+from tests.faultproxy.differences import DELIBERATE_DIFFERENCES
+from tests.faultproxy.servers import KINDS, OURS, REFERENCE, ServerPool, reference_missing_reason
 
 IO_TIMEOUT_S = 5.0
 
@@ -37,11 +42,18 @@ class Reply:
 
 
 class ApiClient:
-    """A plain HTTP client for the fault proxy API (one connection per call)."""
+    """A plain HTTP client for a Toxiproxy API (one connection per call); `kind` says which
+    server it talks to (`ours` or `toxiproxy`)."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, kind: str = OURS) -> None:
         self.host = host
         self.port = port
+        self.kind = kind
+
+    @property
+    def version(self) -> str:
+        """The version this server reports on /version."""
+        return "2.12.0" if self.kind == OURS else "2.8.0"
 
     def call(
         self,
@@ -153,9 +165,62 @@ def start_faultproxy() -> Iterator[Callable[..., ApiClient]]:
 
 
 @pytest.fixture
-def api(start_faultproxy: Callable[..., ApiClient]) -> ApiClient:
-    """A fresh fault proxy server (seed 7) and a client for its API."""
+def our_api(start_faultproxy: Callable[..., ApiClient]) -> ApiClient:
+    """Our server only, in-process (seed 7): for behaviour the reference does not share."""
     return start_faultproxy(seed=7)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `differs` marker (the suite runs with --strict-markers)."""
+    config.addinivalue_line(
+        "markers",
+        "differs(key): a deliberate difference from Toxiproxy 2.8.0 (tests/faultproxy/"
+        "differences.py); skipped or strictly xfailed on the reference server",
+    )
+
+
+@pytest.fixture(scope="session")
+def server_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
+    """The session's server processes (started on first use, stopped by PID at the end)."""
+    pool = ServerPool(tmp_path_factory.mktemp("toxiproxy-servers"))
+    try:
+        yield pool
+    finally:
+        pool.stop_all()
+
+
+def _expect_difference(request: pytest.FixtureRequest) -> None:
+    """On the reference server, skip or strictly xfail the test's deliberate differences."""
+    for marker in request.node.iter_markers("differs"):
+        key = marker.args[0]
+        difference = DELIBERATE_DIFFERENCES[key]
+        reason = f"deliberate difference {key}: {difference.reason}"
+        if difference.harms_reference:
+            pytest.skip(reason)
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+
+
+def server_api(
+    request: pytest.FixtureRequest, pool: ServerPool, *flags: str
+) -> Iterator[ApiClient]:
+    """A client for the pool's server of `request.param`'s kind with these flags; the server
+    is emptied of proxies afterwards."""
+    kind: str = request.param
+    if kind == REFERENCE:
+        missing = reference_missing_reason()
+        if missing is not None:
+            pytest.skip(missing)
+        _expect_difference(request)
+    server = pool.get(kind, flags)
+    yield ApiClient("127.0.0.1", server.port, kind)
+    if server.alive():
+        server.delete_all_proxies()
+
+
+@pytest.fixture(params=KINDS)
+def api(request: pytest.FixtureRequest, server_pool: ServerPool) -> Iterator[ApiClient]:
+    """The same test against our server and the reference Toxiproxy 2.8.0 (differential)."""
+    yield from server_api(request, server_pool)
 
 
 class _Echo(socketserver.BaseRequestHandler):
@@ -178,6 +243,39 @@ class _EchoServer(socketserver.ThreadingTCPServer):
 def echo_upstream() -> Iterator[str]:
     """A threaded echo server on loopback; yields its "127.0.0.1:PORT"."""
     server = _EchoServer(("127.0.0.1", 0), _Echo)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(IO_TIMEOUT_S)
+
+
+class _Hello(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        body = b"hello"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+class _HttpServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024
+
+
+@pytest.fixture
+def http_upstream() -> Iterator[str]:
+    """A small threaded HTTP server on loopback answering every GET with `hello`."""
+    server = _HttpServer(("127.0.0.1", 0), _Hello)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:

@@ -1,5 +1,6 @@
 """Bad input of every kind gets an answer (or a closed connection) and the server keeps
-serving: random bytes, broken HTTP, huge bodies and headers, wrong JSON types."""
+serving: random bytes, broken HTTP, huge bodies and headers, wrong JSON types. Run against
+both servers, except the body-size limit, which only ours has."""
 
 from __future__ import annotations
 
@@ -116,11 +117,14 @@ def test_random_json_bodies_are_answered(api, echo_upstream):
     assert api.call("GET", "/proxies").status == 200
 
 
-def test_huge_body_is_refused(api):
-    """A 20 MB body is refused with 413 and the server keeps answering."""
-    answer = _send_raw(api, b"POST /proxies HTTP/1.1\r\nContent-Length: 20000000\r\n\r\n")
+def test_huge_body_is_refused(our_api):
+    """A 20 MB body is refused with 413 and the server keeps answering (ours only: Toxiproxy
+    sets no body limit and waits 15 s for the body)."""
+    answer = _send_raw(
+        our_api, b"POST /proxies HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n"
+    )
     assert answer.startswith(b"HTTP/1.1 413")
-    assert api.call("GET", "/version").status == 200
+    assert our_api.call("GET", "/version").status == 200
 
 
 def test_keep_alive_serves_several_requests(api):
@@ -128,7 +132,7 @@ def test_keep_alive_serves_several_requests(api):
     with socket.create_connection((api.host, api.port), timeout=5) as sock:
         sock.sendall(b"GET /version HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
         data = b""
-        while data.count(b"2.12.0") < 3:
+        while data.count(api.version.encode()) < 3:
             chunk = sock.recv(65536)
             assert chunk
             data += chunk

@@ -1,4 +1,5 @@
-"""The reset_peer toxic over real TCP: the first data triggers an RST, after the timeout."""
+"""The reset_peer toxic over real TCP (differential): the first data triggers an RST, after
+the timeout; with toxicity 0 it never fires."""
 
 from __future__ import annotations
 
@@ -39,8 +40,19 @@ def test_reset_after_timeout(api, echo_upstream, dial):
     assert 0.09 <= _read_until_reset(sock) <= 0.3
 
 
-def test_toxicity_zero_never_resets(api, echo_upstream, dial, recv):
-    """With toxicity 0 reset_peer has no effect: data flows and close is a clean FIN."""
+def test_toxicity_zero_lets_data_flow(api, echo_upstream, dial, recv):
+    """With toxicity 0 reset_peer never fires: data flows both ways."""
+    listen = api.create_proxy("p", echo_upstream)["listen"]
+    api.add_toxic("p", {"type": "reset_peer", "toxicity": 0})
+    sock = dial(listen)
+    for payload in (b"fine", b"still fine"):
+        sock.sendall(payload)
+        assert recv(sock, len(payload)) == payload
+
+
+@pytest.mark.differs("reset_peer_linger")
+def test_toxicity_zero_closes_with_fin(api, echo_upstream, dial, recv):
+    """With toxicity 0 the proxy's close is a clean FIN, not an RST."""
     listen = api.create_proxy("p", echo_upstream)["listen"]
     api.add_toxic("p", {"type": "reset_peer", "toxicity": 0})
     sock = dial(listen)

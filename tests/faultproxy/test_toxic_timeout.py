@@ -1,8 +1,9 @@
-"""The timeout toxic over real TCP: data dropped, close after the timeout, never with 0,
-and the connection closed when the toxic is removed."""
+"""The timeout toxic over real TCP (differential): data dropped, close after the timeout,
+never with 0, and the connection closed when the toxic is removed."""
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -56,10 +57,21 @@ def test_toxicity_zero_then_one_applies_on_update(api, echo_upstream, dial, recv
     assert time.perf_counter() - started <= 0.3
 
 
-def test_reset_removes_timeout_and_closes(api, echo_upstream, dial):
-    """/reset removes a timeout toxic, which closes the connections it held."""
-    listen = api.create_proxy("p", echo_upstream)["listen"]
-    api.add_toxic("p", {"type": "timeout"})
-    sock = dial(listen)
-    assert api.call("POST", "/reset").status == 204
-    assert _eof_or_reset(sock)
+def test_reset_removes_timeout_and_closes(api, dial, recv):
+    """/reset removes a timeout toxic, which closes the connections it held.
+
+    The upstream greets each client, so the greeting's arrival proves both directions of
+    the connection are running (Toxiproxy starts them only after its upstream dial)."""
+    with socket.socket() as upstream:
+        upstream.bind(("127.0.0.1", 0))
+        upstream.listen(1)
+        upstream.settimeout(5)
+        listen = api.create_proxy("p", f"127.0.0.1:{upstream.getsockname()[1]}")["listen"]
+        api.add_toxic("p", {"type": "timeout", "stream": "upstream"})
+        sock = dial(listen)
+        server_side, _ = upstream.accept()
+        with server_side:
+            server_side.sendall(b"hi")
+            assert recv(sock, 2) == b"hi"
+            assert api.call("POST", "/reset").status == 204
+            assert _eof_or_reset(sock)

@@ -1,8 +1,12 @@
 """The `slicer` toxic: splits each chunk into pieces of about `average_size` bytes
 (± `size_variation`) and waits `delay_us` microseconds after each piece.
 
-Data and order are kept. Sizes that make Toxiproxy recurse forever or panic
-(`average_size + size_variation < 1`, `size_variation > average_size`) are rejected.
+Data and order are kept. Every size Toxiproxy accepts is accepted, including none at all
+(all zero). Deliberate improvement: sizes that make Toxiproxy 2.8.0 recurse forever and crash
+the whole server (`average_size + size_variation < 1`, e.g. a slicer created without
+attributes) cut chunks into 1-byte pieces here, and a `size_variation` above `average_size`
+(which can make Toxiproxy split outside the chunk and panic) never moves a split point outside
+the piece being cut.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from harness.faultproxy.toxics.base import Chunk, Emit, IntAttributes, Stub, ToxicAttributeError
+from harness.faultproxy.toxics.base import Chunk, Emit, IntAttributes, Stub
+
+SMALLEST_PIECE_BYTES = 1
 
 
 @dataclass(frozen=True)
@@ -24,32 +30,21 @@ class Slicer(IntAttributes):
     size_variation: int = field(default=0, metadata={"json": "size_variation"})
     delay_us: int = field(default=0, metadata={"json": "delay"})
 
-    def validate(self) -> None:
-        """Refuse the sizes that crash Toxiproxy."""
-        if self.average_size + self.size_variation < 1:
-            raise ToxicAttributeError(
-                "slicer average_size + size_variation must be >= 1, got "
-                f"{self.average_size} + {self.size_variation}"
-            )
-        if self.size_variation > self.average_size:
-            raise ToxicAttributeError(
-                f"slicer size_variation ({self.size_variation}) must not exceed "
-                f"average_size ({self.average_size})"
-            )
-
     def cut_points(self, stub: Stub, length: int) -> list[int]:
         """End offsets of the pieces: halve around the middle until pieces are small enough."""
         ends: list[int] = []
         pending = [(0, length)]
         while pending:
             start, end = pending.pop()
-            if (end - start) - self.average_size <= self.size_variation:
+            size = end - start
+            if size - self.average_size <= self.size_variation or size <= SMALLEST_PIECE_BYTES:
                 ends.append(end)
                 continue
-            mid = start + (end - start) // 2
+            mid = start + size // 2
             if self.size_variation > 0:
                 variation = self.size_variation
                 mid += stub.effect_rng.randrange(2 * variation) - variation
+                mid = min(max(mid, start + 1), end - 1)
             pending.append((mid, end))
             pending.append((start, mid))
         return ends
