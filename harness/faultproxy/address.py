@@ -1,6 +1,7 @@
 """TCP addresses the way Toxiproxy (Go's net package) reads, resolves, binds and prints them.
 
-`host:port` or `[v6]:port`; an empty host means every interface (shown as `[::]:PORT`);
+`host:port` or `[v6]:port`; an empty host means every interface (shown as `[::]:PORT`), and
+an empty address means every interface on a free port (as `net.Listen("tcp", "")`);
 `localhost` resolves to 127.0.0.1. Errors carry Go's wording, since the API returns them.
 This module must not keep any state.
 """
@@ -68,8 +69,8 @@ def parse_port(address: str, port_text: str) -> int:
 
 
 async def resolve(address: str, loop: asyncio.AbstractEventLoop) -> Endpoint:
-    """Resolve like Go's net.ResolveTCPAddr: IPv4 preferred for names."""
-    host, port_text = split_host_port(address)
+    """Resolve like Go's net.ResolveTCPAddr: IPv4 preferred for names; "" is ":0"."""
+    host, port_text = split_host_port(address) if address else ("", "0")
     port = parse_port(address, port_text)
     if host == "":
         return Endpoint(socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET, "", port)

@@ -384,3 +384,25 @@ def test_runtime_metrics(start_faultproxy):
     api = start_faultproxy(runtime_metrics=True)
     reply = api.call("GET", "/metrics")
     assert reply.status == 200 and b"process_cpu_seconds_total" in reply.body
+
+
+def test_create_without_listen_binds_a_free_port(api, echo_upstream, dial, recv):
+    """`listen` left out or "" binds every interface on a free port, shown as `[::]:PORT`
+    (Go's `net.Listen("tcp", "")`); the proxy works on 127.0.0.1:PORT."""
+    for name, extra in (("omitted", {}), ("empty", {"listen": ""}), ("null", {"listen": None})):
+        reply = api.call("POST", "/proxies", {"name": name, "upstream": echo_upstream, **extra})
+        assert reply.status == 201, (name, reply.body)
+        listen = reply.json()["listen"]
+        assert re.fullmatch(r"\[::\]:\d+", listen) and not listen.endswith(":0"), listen
+        sock = dial(f"127.0.0.1:{listen.rsplit(':', 1)[1]}")
+        sock.sendall(name.encode())
+        assert recv(sock, len(name)) == name.encode()
+
+
+def test_disabled_proxy_without_listen_binds_when_enabled(api, echo_upstream):
+    """Created disabled with `listen` "", the proxy shows "" until enabled, then `[::]:PORT`."""
+    body = {"name": "d", "upstream": echo_upstream, "listen": "", "enabled": False}
+    assert api.call("POST", "/proxies", body).json()["listen"] == ""
+    reply = api.call("POST", "/proxies/d", {"enabled": True})
+    assert reply.status == 200
+    assert re.fullmatch(r"\[::\]:[1-9]\d*", reply.json()["listen"]), reply.body
