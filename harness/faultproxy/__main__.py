@@ -1,7 +1,8 @@
 """`python -m harness.faultproxy`: run the Toxiproxy-compatible server until SIGINT/SIGTERM.
 
 Prints `listening HOST:PORT` on stdout once the API is bound (useful with `--port 0`). Logs go
-to stderr. Exit 0 on a signal, 3 when the API cannot bind.
+to stderr, at the level `LOG_LEVEL` names as Toxiproxy reads it (see `log_level`; an unknown
+value is logged and ignored). Exit 0 on a signal, 3 when the API cannot bind.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import structlog
 
 from harness.faultproxy import VERSION
+from harness.faultproxy.log_level import LEVELS, read_log_level
 from harness.faultproxy.server import FaultProxyServer, ServerOptions
 from harness.flags import tcp_port
 from harness.logs import configure_logging
@@ -49,12 +51,12 @@ async def run(options: ServerOptions) -> int:
             file=sys.stderr,
         )
         return 3
-    print(f"listening {host}:{port}", flush=True)
-    log.info("faultproxy_started", host=host, port=port, seed=server.seed)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    print(f"listening {host}:{port}", flush=True)
+    log.info("faultproxy_started", host=host, port=port, seed=server.seed)
     await stop.wait()
     await server.close()
     log.info("faultproxy_stopped")
@@ -76,7 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.version:
         print(f"toxiproxy-server version {VERSION}")
         return 0
-    configure_logging(os.environ.get("LOG_LEVEL", "info"), stream=sys.stderr)
+    log_level = read_log_level(os.environ.get("LOG_LEVEL"))
+    configure_logging(log_level.level, stream=sys.stderr)
+    if log_level.unknown_text is not None:
+        log.error(
+            "unknown_log_level",
+            value=log_level.unknown_text,
+            using=log_level.level,
+            valid=sorted(LEVELS),
+        )
     options = ServerOptions(
         host=args.host,
         port=args.port,

@@ -65,6 +65,7 @@ class ServerProcess:
     kind: str
     flags: tuple[str, ...]
     log_path: Path
+    environment: dict[str, str] = field(default_factory=lambda: {"LOG_LEVEL": "info"})
     port: int = 0
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -90,7 +91,7 @@ class ServerProcess:
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
-                    env={**os.environ, "LOG_LEVEL": "info"},
+                    env={**os.environ, **self.environment},
                 )
             error = self._wait_ready()
             if not error:

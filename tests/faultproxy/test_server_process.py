@@ -1,5 +1,6 @@
-"""`python -m harness.faultproxy` as a process: the listening line, --version, --config, and a
-clean exit 0 on SIGTERM and SIGINT."""
+"""`python -m harness.faultproxy` as a process: the listening line, --version, --config,
+LOG_LEVEL (differentially: every level Toxiproxy takes starts both servers), and a clean
+exit 0 on SIGTERM and SIGINT."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import sys
 import urllib.request
 
 import pytest
+
+from tests.faultproxy.servers import KINDS, REFERENCE, ServerProcess, reference_missing_reason
 
 pytestmark = pytest.mark.integration
 
@@ -92,3 +95,42 @@ def test_config_file_is_populated(launch, tmp_path):
         assert list(json.loads(response.read())) == ["core"]
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize(
+    "level", ["trace", "TRACE", "Debug", "warn", "panic", "fatal", "bogus", ""]
+)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_log_level_starts_and_serves(tmp_path, kind, level):
+    """Every LOG_LEVEL Toxiproxy takes (any case), and unknown ones, start a server that
+    serves and stops on SIGTERM (ours died of a KeyError on trace, panic and unknown ones)."""
+    if kind == REFERENCE and (missing := reference_missing_reason()) is not None:
+        pytest.skip(missing)
+    server = ServerProcess(kind, (), tmp_path / "server.log", {"LOG_LEVEL": level})
+    try:
+        server.start()
+        assert server.get("/proxies") == (200, b"{}")
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("level", "shown", "hidden"),
+    [
+        ("trace", "faultproxy_started", ""),
+        ("panic", "", "faultproxy_started"),
+        ("bogus", "unknown_log_level", ""),
+    ],
+)
+def test_log_level_filters_our_logs(launch, monkeypatch, level, shown, hidden):
+    """trace logs at debug, panic only criticals; an unknown level is reported and info kept."""
+    monkeypatch.setenv("LOG_LEVEL", level)
+    process, _ = launch()
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert process.stderr is not None
+    logs = process.stderr.read()
+    assert shown in logs
+    assert not hidden or hidden not in logs
+    if level == "bogus":
+        assert '"value": "bogus"' in logs and '"using": "info"' in logs
