@@ -56,7 +56,7 @@ def split_host_port(address: str) -> tuple[str, str]:
     return host, port
 
 
-def parse_port(address: str, port_text: str) -> int:
+def parse_port(port_text: str) -> int:
     """A port number 0-65535 ('' means 0)."""
     if port_text == "":
         return 0
@@ -64,14 +64,14 @@ def parse_port(address: str, port_text: str) -> int:
         raise AddressError(f"lookup tcp/{port_text}: unknown port")
     port = int(port_text)
     if port > 65535:
-        raise AddressError(f"address {address}: invalid port")
+        raise AddressError(f"address {port_text}: invalid port")
     return port
 
 
 async def resolve(address: str, loop: asyncio.AbstractEventLoop) -> Endpoint:
     """Resolve like Go's net.ResolveTCPAddr: IPv4 preferred for names; "" is ":0"."""
     host, port_text = split_host_port(address) if address else ("", "0")
-    port = parse_port(address, port_text)
+    port = parse_port(port_text)
     if host == "":
         return Endpoint(socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET, "", port)
     try:

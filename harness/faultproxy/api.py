@@ -18,16 +18,15 @@ from typing import Any
 import structlog
 
 from harness.faultproxy import VERSION
-from harness.faultproxy.codec import (
-    BOOL,
-    FLOAT32,
-    OBJECT,
-    STRING,
-    BodyError,
-    decode_first,
-    decode_struct,
+from harness.faultproxy.bodies import (
+    populate_configs,
+    proxy_config,
+    proxy_fields,
+    toxic_fields,
+    toxic_update_fields,
 )
-from harness.faultproxy.collection import ApiError, PopulateError, ProxyCollection, ProxyConfig
+from harness.faultproxy.codec import BodyError
+from harness.faultproxy.collection import ApiError, PopulateError, ProxyCollection
 from harness.faultproxy.metrics import ProxyMetrics, runtime_lines
 from harness.faultproxy.proxy import ToxicEntry
 from harness.faultproxy.representation import (
@@ -46,14 +45,6 @@ from harness.faultproxy.wire import Request, Response
 
 log = structlog.get_logger()
 
-PROXY_FIELDS = {"name": STRING, "listen": STRING, "upstream": STRING, "enabled": BOOL}
-TOXIC_FIELDS = {
-    "name": STRING,
-    "type": STRING,
-    "stream": STRING,
-    "toxicity": FLOAT32,
-    "attributes": OBJECT,
-}
 NOT_FOUND_BODY = b"404 page not found\n"
 Params = tuple[str, ...]
 Handler = Callable[[Request, Params], Awaitable[Response]]
@@ -155,8 +146,7 @@ class Api:
 
     async def create_proxy(self, request: Request, params: Params) -> Response:
         """POST /proxies."""
-        fields = decode_struct(decode_first(request.body), "toxiproxy.Proxy", PROXY_FIELDS)
-        config = _proxy_config(fields, where="")
+        config = proxy_config(proxy_fields(request.body))
         async with self.collection.lock:
             proxy = await self.collection.create(config)
         return _json(201, proxy_json(proxy))
@@ -169,7 +159,7 @@ class Api:
         """POST or PATCH /proxies/{proxy}: a partial update."""
         async with self.collection.lock:
             proxy = self.collection.get(params[0])
-            fields = decode_struct(decode_first(request.body), "toxiproxy.Proxy", PROXY_FIELDS)
+            fields = proxy_fields(request.body)
             await self.collection.update(
                 proxy,
                 fields.get("listen", proxy.listen),
@@ -187,7 +177,7 @@ class Api:
     async def populate(self, request: Request, params: Params) -> Response:
         """POST /populate: validate all, then create or replace in order, no rollback."""
         try:
-            configs = _populate_configs(request.body)
+            configs = populate_configs(request.body)
         except BodyError as exc:
             return _json(400, populate_error_json(400, f"bad request body: {exc}", None))
         except ApiError as exc:
@@ -229,7 +219,7 @@ class Api:
         """POST /proxies/{proxy}/toxics."""
         async with self.collection.lock:
             proxy = self.collection.get(params[0])
-            fields = decode_struct(decode_first(request.body), "toxics.ToxicWrapper", TOXIC_FIELDS)
+            fields = toxic_fields(request.body)
             stream_text = fields.get("stream", "downstream")
             stream = stream_text.lower()
             if stream not in ("upstream", "downstream"):
@@ -258,7 +248,7 @@ class Api:
         async with self.collection.lock:
             proxy = self.collection.get(params[0])
             current = self.collection.toxic(proxy, params[1])
-            fields = decode_struct(decode_first(request.body), "toxics.ToxicWrapper", TOXIC_FIELDS)
+            fields = toxic_update_fields(request.body, current.toxic.go_name)
             toxic = _merge(current.toxic, fields.get("attributes", {}))
             toxicity = fields.get("toxicity", current.toxicity)
             entry = self.collection.update_toxic(proxy, current.name, toxic, toxicity)
@@ -277,28 +267,6 @@ def _merge(toxic: Toxic, attributes: dict[str, Any]) -> Toxic:
         return toxic.merged(attributes)
     except ToxicAttributeError as exc:
         raise BodyError(str(exc)) from None
-
-
-def _proxy_config(fields: dict[str, object], *, where: str) -> ProxyConfig:
-    name = str(fields.get("name", ""))
-    upstream = str(fields.get("upstream", ""))
-    if not name:
-        raise ApiError(400, f"missing required field: name{where}")
-    if not upstream:
-        raise ApiError(400, f"missing required field: upstream{where}")
-    return ProxyConfig(
-        name, str(fields.get("listen", "")), upstream, bool(fields.get("enabled", True))
-    )
-
-
-def _populate_configs(body: bytes) -> list[ProxyConfig]:
-    value = decode_first(body)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise BodyError("json: cannot unmarshal object into Go value of type []toxiproxy.Proxy")
-    decoded = [decode_struct(item, "toxiproxy.Proxy", PROXY_FIELDS) for item in value]
-    return [_proxy_config(f, where=f" at proxy {i}") for i, f in enumerate(decoded, start=1)]
 
 
 def _json(status: int, text: str) -> Response:

@@ -18,18 +18,39 @@ from typing import Any
 FLOAT32_MAX = 3.4028234663852886e38
 
 STRING, BOOL, FLOAT32, OBJECT = "string", "bool", "float32", "object"
-_GO_TYPES = {STRING: "string", BOOL: "bool", FLOAT32: "float32", OBJECT: "map[string]any"}
+_GO_TYPES = {STRING: "string", BOOL: "bool", FLOAT32: "float32"}
+
+
+def object_of(go_type: str) -> str:
+    """The field kind for a JSON object decoded into the Go type `go_type` (named in errors)."""
+    return f"{OBJECT} {go_type}"
 
 
 class BodyError(ValueError):
     """The body is not what the handler expects; the message follows Go's wording."""
 
 
+class GoFloat(float):
+    """A JSON number with a fraction or exponent that keeps its literal text for messages."""
+
+    text: str
+
+    def __new__(cls, text: str) -> GoFloat:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def number_text(value: float) -> str:
+    """A number as Go's messages quote it: the literal text when it was decoded from JSON."""
+    return value.text if isinstance(value, GoFloat) else str(value)
+
+
 def _no_constants(name: str) -> None:
     raise ValueError(f"invalid character '{name[0]}' looking for beginning of value")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+_DECODER = json.JSONDecoder(parse_constant=_no_constants, parse_float=GoFloat)
 
 
 def decode_first(body: bytes) -> Any:
@@ -41,15 +62,79 @@ def decode_first(body: bytes) -> Any:
     try:
         value, _ = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text):
-            raise BodyError("unexpected EOF") from None
-        char = text[exc.pos]
-        raise BodyError(f"invalid character {char!r} looking for beginning of value") from None
+        raise BodyError(_syntax_error(text, start, exc)) from None
     except ValueError as exc:
         raise BodyError(str(exc)) from None
     except RecursionError:
         raise BodyError("exceeded max depth") from None
     return value
+
+
+_LITERALS = {"t": "true", "f": "false", "n": "null"}
+
+
+_PLACES = {
+    "Invalid control character": "in string literal",
+    "Expecting property name": "looking for beginning of object key string",
+    "Expecting ':'": "after object key",
+}
+
+
+def _syntax_error(text: str, start: int, exc: json.JSONDecodeError) -> str:
+    """Go's scanner message for the syntax error Python found at `exc.pos`."""
+    pos = exc.pos
+    if pos >= len(text) or exc.msg.startswith("Unterminated string"):
+        return "unexpected EOF"
+    if exc.msg.startswith("Invalid \\escape"):
+        return f"invalid character {text[pos + 1 : pos + 2]!r} in string escape code"
+    place = next((v for k, v in _PLACES.items() if exc.msg.startswith(k)), None)
+    if exc.msg.startswith("Expecting ','"):
+        inside = _innermost(text, start, pos)
+        place = "after object key:value pair" if inside == "{" else "after array element"
+    if place is not None:
+        return f"invalid character {text[pos]!r} {place}"
+    return _value_error(text, pos)
+
+
+def _value_error(text: str, pos: int) -> str:
+    """Go's message for a value that cannot start at `pos`: a broken literal or number."""
+    char = text[pos]
+    literal = _LITERALS.get(char)
+    if literal is None and char == "-":
+        following = text[pos + 1 : pos + 2]
+        return (
+            f"invalid character {following!r} in numeric literal"
+            if following
+            else ("unexpected EOF")
+        )
+    for offset, expected in enumerate(literal or ""):
+        if pos + offset >= len(text):
+            return "unexpected EOF"
+        got = text[pos + offset]
+        if got != expected:
+            return f"invalid character {got!r} in literal {literal} (expecting {expected!r})"
+    return f"invalid character {char!r} looking for beginning of value"
+
+
+def _innermost(text: str, start: int, end: int) -> str:
+    """The innermost `{` or `[` still open at `end` (strings skipped)."""
+    stack: list[str] = []
+    in_string = escaped = False
+    for char in text[start:end]:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            stack.append(char)
+        elif char in "}]" and stack:
+            stack.pop()
+    return stack[-1] if stack else ""
 
 
 def kind_of(value: Any) -> str:
@@ -65,10 +150,14 @@ def kind_of(value: Any) -> str:
     return "object"
 
 
-def decode_struct(value: Any, go_type: str, fields: dict[str, str]) -> dict[str, Any]:
+def decode_struct(
+    value: Any, go_type: str, fields: dict[str, str], struct_name: str | None = None
+) -> dict[str, Any]:
     """Decode a JSON object into the known fields (name -> kind); only present, non-null ones.
 
-    `null` as the whole value decodes to nothing, as in Go.
+    `null` as the whole value decodes to nothing, as in Go. Field errors name
+    `<struct_name>.<field>`; the struct name defaults to `go_type`'s last part ("" for Go's
+    anonymous structs).
     """
     if value is None:
         return {}
@@ -80,27 +169,30 @@ def decode_struct(value: Any, go_type: str, fields: dict[str, str]) -> dict[str,
         kind = fields.get(name)
         if kind is None or item is None:
             continue
-        out[name] = _field(item, kind, f"{go_type.rsplit('.', 1)[-1]}.{name}")
+        owner = go_type.rsplit(".", 1)[-1] if struct_name is None else struct_name
+        out[name] = _field(item, kind, f"{owner}.{name}")
     return out
 
 
 def _field(item: Any, kind: str, where: str) -> Any:
+    category, _, object_type = kind.partition(" ")
     ok = (
         (kind == STRING and isinstance(item, str))
         or (kind == BOOL and isinstance(item, bool))
-        or (kind == OBJECT and isinstance(item, dict))
+        or (category == OBJECT and isinstance(item, dict))
         or (kind == FLOAT32 and isinstance(item, int | float) and not isinstance(item, bool))
     )
     if not ok:
         raise BodyError(
             f"json: cannot unmarshal {kind_of(item)} into Go struct field {where} "
-            f"of type {_GO_TYPES[kind]}"
+            f"of type {object_type or _GO_TYPES[kind]}"
         )
     if kind == FLOAT32:
         number = float(item)
         if math.isinf(number) or abs(number) > FLOAT32_MAX:
             raise BodyError(
-                f"json: cannot unmarshal number {item} into Go struct field {where} of type float32"
+                f"json: cannot unmarshal number {number_text(item)} into Go struct field {where} "
+                "of type float32"
             )
         return to_float32(number)
     return item

@@ -49,8 +49,8 @@ def populate_json(proxies: list[Proxy] | None) -> str:
 
 
 def populate_error_json(status: int, message: str, proxies: list[Proxy] | None) -> str:
-    """`{"error","status","proxies"}`, populate's own error body."""
-    listed = "null" if proxies is None else "[" + ",".join(proxy_json(p) for p in proxies) + "]"
+    """`{"error","status","proxies"}`, populate's own error body; null when none was done."""
+    listed = "null" if not proxies else "[" + ",".join(proxy_json(p) for p in proxies) + "]"
     return f'{{"error":{encode(message)},"status":{status},"proxies":{listed}}}'
 
 

@@ -70,12 +70,27 @@ def test_null_means_default():
         (b'{"a": 1', "unexpected EOF"),
         (b"}", "invalid character '}' looking for beginning of value"),
         (b"NaN", "invalid character 'N' looking for beginning of value"),
+        (b'{"a" 1}', "invalid character '1' after object key"),
+        (b'{"a":1 "b":2}', "invalid character '\"' after object key:value pair"),
+        (b'{"a":"\\"", "b" 1}', "invalid character '1' after object key"),
+        (b"[1 2]", "invalid character '2' after array element"),
+        (b"{1:2}", "invalid character '1' looking for beginning of object key string"),
+        (b'{"a":1,}', "invalid character '}' looking for beginning of object key string"),
+        (b'{"a":"x\ny"}', "invalid character '\\n' in string literal"),
+        (b'{"a":"\\q"}', "invalid character 'q' in string escape code"),
+        (b'{"a":"\\"}', "unexpected EOF"),
+        (b'{"a":tru}', "invalid character '}' in literal true (expecting 'e')"),
+        (b"nonsense", "invalid character 'o' in literal null (expecting 'u')"),
+        (b"falsy", "invalid character 'y' in literal false (expecting 'e')"),
+        (b"-x", "invalid character 'x' in numeric literal"),
+        (b'{"a":[1,]}', "invalid character ']' looking for beginning of value"),
     ],
 )
 def test_decode_errors_use_go_wording(body, message):
-    """Syntax errors read like Go's decoder errors."""
-    with pytest.raises(BodyError, match=f"^{message}"):
+    """Syntax errors read like Go's decoder errors (texts taken from Toxiproxy 2.8.0)."""
+    with pytest.raises(BodyError) as raised:
         decode_first(body)
+    assert str(raised.value) == message
 
 
 def test_type_mismatch_names_the_field():

@@ -16,6 +16,8 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, Protocol, Self
 
+from harness.faultproxy.codec import number_text
+
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 
@@ -48,6 +50,7 @@ class Toxic(Protocol):
     """One fault applied to the chunks of one direction of one connection."""
 
     type_name: ClassVar[str]
+    go_name: ClassVar[str]
 
     def pipe(self, stub: Stub, chunk: Chunk, emit: Emit) -> Awaitable[None]:
         """Handle one chunk: pass it on through `emit` (changed, split, late) or drop it."""
@@ -185,8 +188,9 @@ def _wake(waiter: asyncio.Future[None]) -> None:
 class IntAttributes:
     """Mixin for frozen dataclass toxics whose attributes are Go int64 fields.
 
-    Each dataclass field carries `metadata={"json": "<attribute name>"}`; `go_name` is the Go
-    struct name used in decode error messages.
+    Each dataclass field carries `metadata={"json": "<attribute name>"}` (plus `"go_type":
+    "int"` where Toxiproxy's field is an int, not an int64); `go_name` is the Go struct name
+    used in decode error messages.
     """
 
     type_name: ClassVar[str]
@@ -207,7 +211,8 @@ class IntAttributes:
             field = by_key.get(key.lower())
             if field is None or value is None:
                 continue
-            changes[field.name] = _int64(value, f"{self.go_name}.{field.metadata['json']}")
+            where = f"{self.go_name}.attributes.{field.metadata['json']}"
+            changes[field.name] = _go_int(value, where, field.metadata.get("go_type", "int64"))
         updated = dataclasses.replace(self, **changes)  # type: ignore[type-var]
         updated.validate()
         return updated
@@ -225,7 +230,8 @@ class IntAttributes:
         """Nothing to clean up."""
 
 
-def _int64(value: object, where: str) -> int:
+def _go_int(value: object, where: str, go_type: str) -> int:
+    """A Go int/int64 attribute (both 64-bit on Toxiproxy's platforms), or Go's error."""
     if isinstance(value, bool):
         kind = "bool"
     elif isinstance(value, int):
@@ -233,7 +239,7 @@ def _int64(value: object, where: str) -> int:
             return value
         kind = f"number {value}"
     elif isinstance(value, float):
-        kind = f"number {value!r}"
+        kind = f"number {number_text(value)}"
     elif isinstance(value, str):
         kind = "string"
     elif isinstance(value, list):
@@ -241,5 +247,5 @@ def _int64(value: object, where: str) -> int:
     else:
         kind = "object"
     raise ToxicAttributeError(
-        f"json: cannot unmarshal {kind} into Go struct field {where} of type int64"
+        f"json: cannot unmarshal {kind} into Go struct field {where} of type {go_type}"
     )

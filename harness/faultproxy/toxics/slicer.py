@@ -26,9 +26,9 @@ class Slicer(IntAttributes):
     type_name: ClassVar[str] = "slicer"
     go_name: ClassVar[str] = "SlicerToxic"
 
-    average_size: int = field(default=0, metadata={"json": "average_size"})
-    size_variation: int = field(default=0, metadata={"json": "size_variation"})
-    delay_us: int = field(default=0, metadata={"json": "delay"})
+    average_size: int = field(default=0, metadata={"json": "average_size", "go_type": "int"})
+    size_variation: int = field(default=0, metadata={"json": "size_variation", "go_type": "int"})
+    delay_us: int = field(default=0, metadata={"json": "delay", "go_type": "int"})
 
     def cut_points(self, stub: Stub, length: int) -> list[int]:
         """End offsets of the pieces: halve around the middle until pieces are small enough."""
