@@ -223,6 +223,22 @@ def api(request: pytest.FixtureRequest, server_pool: ServerPool) -> Iterator[Api
     yield from server_api(request, server_pool)
 
 
+@pytest.fixture(params=KINDS)
+def proxy_metrics_api(
+    request: pytest.FixtureRequest, server_pool: ServerPool
+) -> Iterator[ApiClient]:
+    """`api` on servers started with `-proxy-metrics`."""
+    yield from server_api(request, server_pool, "-proxy-metrics")
+
+
+@pytest.fixture(params=KINDS)
+def runtime_metrics_api(
+    request: pytest.FixtureRequest, server_pool: ServerPool
+) -> Iterator[ApiClient]:
+    """`api` on servers started with `-runtime-metrics`."""
+    yield from server_api(request, server_pool, "-runtime-metrics")
+
+
 class _Echo(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         sock: socket.socket = self.request

@@ -3,7 +3,8 @@
 A differential test that exercises one of them is marked `@pytest.mark.differs("<key>")`: it
 still runs against our server, and against the reference server it is skipped (when running
 it would crash or wedge the shared reference process) or expected to fail, strictly, so that
-the table stays true. Anything not listed here must behave the same on both servers.
+the table stays true. Entries tested on ours only (a feature the reference lacks) say so.
+Anything not listed here must behave the same on both servers.
 This module must not start servers or hold test logic.
 """
 
@@ -47,6 +48,15 @@ DELIBERATE_DIFFERENCES: dict[str, Difference] = {
         "upstream stalls that proxy and its DELETE for up to ~2 min; ours dials in a task per "
         "connection (DESIGN.md §4)",
         harms_reference=True,
+    ),
+    "seeded_randomness": Difference(
+        "ours takes `-seed` and derives jitter, toxicity and slicer draws from it per "
+        "connection, so runs repeat; Toxiproxy discards its seed (DESIGN.md §4). Tested on "
+        "ours only (test_toxic_latency, test_toxic_live)",
+    ),
+    "body_size_limit": Difference(
+        "ours refuses request bodies over 8 MiB with 413; Toxiproxy reads any size. Tested on "
+        "ours only (test_server_resilience)"
     ),
     "reset_peer_linger": Difference(
         "Toxiproxy sets SO_LINGER=0 on every connection opened while a reset_peer toxic "

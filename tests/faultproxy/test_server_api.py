@@ -356,9 +356,9 @@ def test_metrics_off_by_default(api):
     assert api.call("GET", "/metrics").body == b"404 page not found\n"
 
 
-def test_proxy_metrics_count_finished_connections(start_faultproxy, echo_upstream, dial, recv):
+def test_proxy_metrics_count_finished_connections(proxy_metrics_api, echo_upstream, dial, recv):
     """With proxy metrics, a closed connection's bytes appear in both counters."""
-    api = start_faultproxy(proxy_metrics=True)
+    api = proxy_metrics_api
     listen = api.create_proxy("p", echo_upstream)["listen"]
     sock = dial(listen)
     sock.sendall(b"hello")
@@ -377,13 +377,14 @@ def test_proxy_metrics_count_finished_connections(start_faultproxy, echo_upstrea
         if all(line in text for line in wanted):
             break
     assert reply.status == 200 and all(line in text for line in wanted), text
+    assert reply.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
 
 
-def test_runtime_metrics(start_faultproxy):
+def test_runtime_metrics(runtime_metrics_api):
     """With runtime metrics, /metrics shows process figures."""
-    api = start_faultproxy(runtime_metrics=True)
-    reply = api.call("GET", "/metrics")
-    assert reply.status == 200 and b"process_cpu_seconds_total" in reply.body
+    reply = runtime_metrics_api.call("GET", "/metrics")
+    assert reply.status == 200 and b"\nprocess_cpu_seconds_total " in reply.body
+    assert reply.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
 
 
 def test_create_without_listen_binds_a_free_port(api, echo_upstream, dial, recv):

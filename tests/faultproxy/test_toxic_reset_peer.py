@@ -3,6 +3,7 @@ the timeout; with toxicity 0 it never fires."""
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -38,6 +39,22 @@ def test_reset_after_timeout(api, echo_upstream, dial):
     sock = dial(listen)
     sock.sendall(b"trigger")
     assert 0.09 <= _read_until_reset(sock) <= 0.3
+
+
+def test_server_reply_triggers_downstream_reset(api, dial):
+    """Downstream reset_peer 100: the upstream's first bytes are dropped and the client is
+    reset about 100 ms later."""
+    with socket.socket() as upstream:
+        upstream.bind(("127.0.0.1", 0))
+        upstream.listen(1)
+        upstream.settimeout(5)
+        listen = api.create_proxy("p", f"127.0.0.1:{upstream.getsockname()[1]}")["listen"]
+        api.add_toxic("p", {"type": "reset_peer", "attributes": {"timeout": 100}})
+        sock = dial(listen)
+        server_side, _ = upstream.accept()
+        with server_side:
+            server_side.sendall(b"hello")
+            assert 0.09 <= _read_until_reset(sock) <= 0.3
 
 
 def test_toxicity_zero_lets_data_flow(api, echo_upstream, dial, recv):

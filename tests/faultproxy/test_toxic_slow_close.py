@@ -1,4 +1,5 @@
-"""The slow_close toxic over real TCP: the FIN reaches the client `delay` ms late."""
+"""The slow_close toxic over real TCP (differential): the close reaches the other side
+`delay` ms late, in either direction."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import time
 
 import pytest
 
+from tests.faultproxy.conftest import read_until_closed as drain
+
 pytestmark = pytest.mark.integration
 
 
-def test_server_close_reaches_client_late(api, dial, drain):
+def test_server_close_reaches_client_late(api, dial):
     """Downstream slow_close 300: the server's close reaches the client after ~300 ms,
     with the data first."""
     with socket.socket() as upstream:
@@ -26,3 +29,25 @@ def test_server_close_reaches_client_late(api, dial, drain):
         server_side.close()
         assert drain(client) == b"last words"
         assert 0.28 <= time.perf_counter() - started <= 0.6
+
+
+def test_client_close_reaches_upstream_late(api, dial):
+    """Upstream slow_close 300: the client's FIN closes the upstream socket after ~300 ms,
+    with the data first."""
+    with socket.socket() as upstream:
+        upstream.bind(("127.0.0.1", 0))
+        upstream.listen(1)
+        upstream.settimeout(5)
+        listen = api.create_proxy("p", f"127.0.0.1:{upstream.getsockname()[1]}")["listen"]
+        api.add_toxic(
+            "p", {"type": "slow_close", "stream": "upstream", "attributes": {"delay": 300}}
+        )
+        client = dial(listen)
+        server_side, _ = upstream.accept()
+        with server_side:
+            server_side.settimeout(5)
+            started = time.perf_counter()
+            client.sendall(b"goodbye")
+            client.shutdown(socket.SHUT_WR)
+            assert drain(server_side) == b"goodbye"
+            assert 0.28 <= time.perf_counter() - started <= 0.6
