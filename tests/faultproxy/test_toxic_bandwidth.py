@@ -1,5 +1,5 @@
-"""The bandwidth toxic over real TCP: rate in KB/s (1 KB = 1000 B) in either direction,
-and rate 0 stalling until the toxic changes."""
+"""The bandwidth toxic over real TCP (differential): rate in KB/s (1 KB = 1000 B) in either
+direction, and rate 0 stalling until the toxic changes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The latency toxic over real TCP: added delay per direction, stacking, jitter bounds,
-no throttling of throughput, and seeded jitter that repeats."""
+"""The latency toxic over real TCP (differential): added delay per direction, stacking,
+jitter bounds, no throttling of throughput; and (ours only) seeded jitter that repeats."""
 
 from __future__ import annotations
 
@@ -77,9 +77,11 @@ def _jitter_samples(start_faultproxy, echo_upstream, recv, seed: int) -> list[fl
 
 
 def test_seed_makes_jitter_repeatable(start_faultproxy, echo_upstream, recv):
-    """The same seed gives the same jitter sequence; another seed gives another."""
+    """The same seed gives the same jitter sequence; another seed gives another (ours only:
+    Toxiproxy ignores its seed). Seeds 42 and 43 draw delays up to 65 ms apart, so the 20 ms
+    allowed for scheduling noise on a busy machine cannot hide a difference."""
     first = _jitter_samples(start_faultproxy, echo_upstream, recv, seed=42)
     again = _jitter_samples(start_faultproxy, echo_upstream, recv, seed=42)
     other = _jitter_samples(start_faultproxy, echo_upstream, recv, seed=43)
-    assert all(abs(a - b) <= 6 for a, b in zip(first, again, strict=True)), (first, again)
-    assert any(abs(a - b) > 10 for a, b in zip(first, other, strict=True)), (first, other)
+    assert all(abs(a - b) <= 20 for a, b in zip(first, again, strict=True)), (first, again)
+    assert any(abs(a - b) > 30 for a, b in zip(first, other, strict=True)), (first, other)

@@ -1,4 +1,5 @@
-"""The limit_data toxic over real TCP: truncation, close, zero limit, state kept on update."""
+"""The limit_data toxic over real TCP (differential): truncation, close, zero limit, state
+kept on update."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Toxics changed live on open connections: nothing lost or reordered while toxics come and
-go, and toxicity drawn per connection reproducibly from the seed."""
+"""Toxics changed live on open connections (differential): nothing lost or reordered while
+toxics come and go; and (ours only) toxicity drawn per connection reproducibly from the seed."""
 
 from __future__ import annotations
 
