@@ -1,11 +1,14 @@
 """structlog configuration for the CLI and the services: console on a terminal, JSON otherwise.
 
+Colours only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+
 Libraries only call `structlog.get_logger()`; the entry points call `configure_logging` once.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import TextIO
 
@@ -25,7 +28,7 @@ def configure_logging(
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer()
         if use_json
-        else structlog.dev.ConsoleRenderer(colors=out.isatty())
+        else structlog.dev.ConsoleRenderer(colors=out.isatty() and not os.environ.get("NO_COLOR"))
     )
     structlog.configure(
         processors=[

@@ -44,9 +44,15 @@ class RunOutcome:
     actual: str
     matched: bool
     reason: str
+    duration_s: float | None = None
+
+    @property
+    def inconclusive(self) -> bool:
+        """The run said nothing about the bank: neither a match nor a mismatch."""
+        return self.actual == "inconclusive"
 
     def line(self) -> str:
-        mark = "✔" if self.matched else "✘"
+        mark = "?" if self.inconclusive else "✔" if self.matched else "✘"
         return (
             f"{mark} {self.experiment} [{self.profile}] expected {self.expected}, "
             f"got {self.actual}: {self.reason}\n    {self.run_dir / 'report.html'}"
@@ -139,7 +145,7 @@ def assess(record: RunRecord, experiment: Experiment, run_dir: Path) -> RunResul
     info = experiment_info(experiment, record.source)
     if not record.finished:
         reason = record.error or f"the run did not complete ({record.status})"
-        actual = Actual("unknown", False, reason)
+        actual = Actual("inconclusive", False, f"inconclusive: {reason}")
         return RunResult(record, info, expected, actual, versions=versions())
     samples = load_history(run_dir / "load.jsonl")
     exports = read_exports(run_dir / "exports")
@@ -179,4 +185,5 @@ def analyse_run(run_dir: Path) -> RunOutcome:
         result.actual.verdict,
         result.actual.matched,
         result.actual.reason,
+        record.duration_s,
     )

@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Literal
 
 from harness.analysis.checks import Check
 from harness.analysis.evidence import Evidence
+from harness.analysis.verdicts import RunVerdict
 from harness.history.documents import read_document, write_document
-from harness.history.outcomes import Judgement
 from harness.history.record import RunRecord
 from harness.invariants import InvariantResult
 from harness.metrics import (
@@ -60,15 +61,21 @@ class ExperimentInfo:
 
 @dataclass(frozen=True)
 class Expected:
-    verdict: Judgement
+    verdict: Literal["pass", "fail"]
     because: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Actual:
-    verdict: Judgement
+    """The run's verdict; `matched` is false for an inconclusive run, which is no mismatch."""
+
+    verdict: RunVerdict
     matched: bool
     reason: str
+
+    @property
+    def inconclusive(self) -> bool:
+        return self.verdict == "inconclusive"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,14 @@
 """Verdicts: the run's checks merged into one, and that one held against the expectation.
 
-Checks merge as fail > unknown > pass (Jepsen's compose). An expectation names a verdict and,
-for a fail, the check ids (or id globs) that must be among the failing ones. Pure.
+A run is `pass`, `fail` or `inconclusive`. It is inconclusive, and says nothing about the
+bank, when the steady state did not hold before the first fault (a baseline SLO check
+failed: Chaos Toolkit's steady-state hypothesis), when the experiment was not carried out as
+written (a fault that could not be injected or healed, a saturated load generator: an
+undecided check of an `INFRASTRUCTURE_KINDS` kind), or when every other check passed but some
+could not be decided (too few requests). Otherwise checks merge as fail > undecided > pass
+(Jepsen's compose): a fail decided on enough evidence stands beside an undecided check. An
+inconclusive run is never counted as a detection or a miss. An expectation names a verdict
+and, for a fail, the check ids (or id globs) that must be among the failing ones. Pure.
 """
 
 from __future__ import annotations
@@ -9,45 +16,66 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import Literal
 
 from harness.analysis.checks import Check
-from harness.history.outcomes import Judgement
+
+RunVerdict = Literal["pass", "fail", "inconclusive"]
+STEADY_STATE_PHASE = "baseline"
+INFRASTRUCTURE_KINDS = ("timeline", "load")
+"""Check kinds about the harness carrying out the experiment, not about the bank."""
 
 
 @dataclass(frozen=True)
 class Verdict:
-    status: Judgement
+    status: RunVerdict
     reasons: tuple[str, ...]
     failed: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
     passed: tuple[str, ...] = ()
 
 
+def steady_state_broken(check: Check) -> bool:
+    """A failed SLO check of the baseline: the bank was not healthy before the fault."""
+    return check.kind == "slo" and check.id.phase == STEADY_STATE_PHASE and check.status == "fail"
+
+
 def overall(checks: Sequence[Check]) -> Verdict:
-    """Merge checks: any fail fails, else any unknown is unknown, else pass."""
-    ids = {
-        s: tuple(str(c.id) for c in checks if c.status == s) for s in ("fail", "unknown", "pass")
-    }
+    """Merge checks: a broken steady state or an undecided check is inconclusive; else any
+    fail fails; else pass."""
+    statuses = ("fail", "unknown", "pass")
+    ids = {s: tuple(str(c.id) for c in checks if c.status == s) for s in statuses}
     if not checks:
-        return Verdict("unknown", ("no check was evaluated",))
-    status: Judgement = "fail" if ids["fail"] else "unknown" if ids["unknown"] else "pass"
-    if status == "pass":
-        reasons: tuple[str, ...] = (f"all {len(checks)} checks passed",)
-    else:
-        reasons = tuple(f"{c.id}: {c.reason}" for c in checks if c.status == status)
-    return Verdict(status, reasons, ids["fail"], ids["unknown"], ids["pass"])
+        return Verdict("inconclusive", ("no check was evaluated",))
+    unhealthy = [c for c in checks if steady_state_broken(c)]
+    if unhealthy:
+        reasons = tuple(f"the bank was not healthy before the fault: {c.reason}" for c in unhealthy)
+        return Verdict("inconclusive", reasons, ids["fail"], ids["unknown"], ids["pass"])
+    undecided = [c for c in checks if c.status == "unknown"]
+    not_carried_out = [c for c in undecided if c.kind in INFRASTRUCTURE_KINDS]
+    failed = [c for c in checks if c.status == "fail"]
+    if not_carried_out or (undecided and not failed):
+        reasons = tuple(f"{c.id}: {c.reason}" for c in not_carried_out or undecided)
+        return Verdict("inconclusive", reasons, ids["fail"], ids["unknown"], ids["pass"])
+    if failed:
+        reasons = tuple(f"{c.id}: {c.reason}" for c in failed)
+        return Verdict("fail", reasons, ids["fail"], ids["unknown"], ids["pass"])
+    return Verdict("pass", (f"all {len(checks)} checks passed",), (), (), ids["pass"])
 
 
 def matches_expectation(
-    verdict: Verdict, expected_status: Judgement, expected_because: Sequence[str]
+    verdict: Verdict, expected_status: str, expected_because: Sequence[str]
 ) -> tuple[bool, str]:
-    """Whether the verdict is the expected one for the expected reasons (ids or id globs)."""
+    """Whether the verdict is the expected one for the expected reasons (ids or id globs).
+
+    An inconclusive verdict never matches: it is reported as such, not as a mismatch."""
+    if verdict.status == "inconclusive":
+        why = verdict.reasons[0] if verdict.reasons else "no reason"
+        return False, f"inconclusive: {why}"
     if verdict.status != expected_status:
         why = verdict.reasons[0] if verdict.reasons else "no reason"
         return False, f"expected {expected_status} but the run gave {verdict.status}: {why}"
-    pool = {"fail": verdict.failed, "unknown": verdict.unknown, "pass": verdict.passed}[
-        expected_status
-    ]
+    pool = verdict.failed if expected_status == "fail" else verdict.passed
     missing = [p for p in expected_because if not any(fnmatchcase(i, p) for i in pool)]
     if missing:
         return False, (

@@ -93,7 +93,7 @@ def _run_one(
         runtime=args.runtime,
         toxiproxy_url=args.toxiproxy_url,
         out_dir=args.out,
-        progress=sys.stderr.isatty(),
+        progress=True,
     )
     print(f"▶ {experiment.name} [{profile}] scale {args.time_scale:g} seed {seed}", file=sys.stderr)
     outcome = judge(run_experiment(experiment, path, options))
@@ -120,9 +120,13 @@ def _run_many(files: list[Path], args: argparse.Namespace) -> tuple[list[SuiteEn
 
 
 def _exit_for(entries: list[SuiteEntry], infra_failed: bool) -> int:
-    if infra_failed:
+    """1 when a verdict contradicts its expectation; else 3 when a run said nothing about the
+    bank (infrastructure error, interruption, inconclusive); else 0."""
+    if any(e.outcome == "mismatch" for e in entries):
+        return EXIT_EXPECTATION
+    if infra_failed or any(e.outcome != "as expected" for e in entries):
         return EXIT_INFRA
-    return EXIT_OK if all(e.matched for e in entries) else EXIT_EXPECTATION
+    return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:

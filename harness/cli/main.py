@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from harness import __version__
 from harness.cli import commands
@@ -36,11 +37,35 @@ def _common(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=f"seed for every random choice (default: the file's, else {DEFAULT_SEED})",
     )
-    parser.add_argument("--runtime", default="local", choices=RUNTIME_NAMES)
     parser.add_argument(
-        "--toxiproxy-url", default=None, help="use a Toxiproxy server that already runs"
+        "--runtime", default="local", choices=RUNTIME_NAMES, help="where the bank runs"
     )
-    parser.add_argument("--out", type=Path, default=Path("reports"), help="where reports go")
+    parser.add_argument(
+        "--toxiproxy-url",
+        default=None,
+        help="use a Toxiproxy server that already runs (default: start the built-in one)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("reports"), help="where reports go (default: reports)"
+    )
+
+
+def _log_level(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
+        "--log-level",
+        default=default,
+        type=str.lower,
+        choices=LOG_LEVELS,
+        help="how much the harness logs (default: warning)",
+    )
+
+
+class _Subcommand(argparse.ArgumentParser):
+    """A subcommand's parser: it also takes `--log-level`, so it works after the command too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _log_level(self, default=argparse.SUPPRESS)
 
 
 def _positive_int(text: str) -> int:
@@ -53,30 +78,36 @@ def _positive_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"harness {__version__}")
-    parser.add_argument("--log-level", default="warning", type=str.lower, choices=LOG_LEVELS)
-    sub = parser.add_subparsers(dest="command", required=True)
+    _log_level(parser, default="warning")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Subcommand)
     run = sub.add_parser("run", help="run one experiment file")
-    run.add_argument("file", type=Path)
+    run.add_argument("file", type=Path, help="the experiment file (YAML)")
     _common(run)
     suite = sub.add_parser("suite", help="run experiments (default: experiments/*.yaml) x profiles")
-    suite.add_argument("files", type=Path, nargs="*")
+    suite.add_argument("files", type=Path, nargs="*", help="experiment files (default: all)")
     _common(suite)
     sub.add_parser("list", help="list the experiments").add_argument("files", type=Path, nargs="*")
     sub.add_parser("validate", help="check experiment files").add_argument(
         "files", type=Path, nargs="+"
     )
     up = sub.add_parser("up", help="start the bank for manual poking (Ctrl-C stops it)")
-    up.add_argument("--profile", default="hardened", choices=tuple(PROFILES))
-    up.add_argument("--customers", type=_positive_int, default=20)
-    up.add_argument("--seed", type=seed_value, default=DEFAULT_SEED)
-    up.add_argument("--runtime", default="local", choices=RUNTIME_NAMES)
-    up.add_argument("--out", type=Path, default=Path("reports"))
+    up.add_argument(
+        "--profile", default="hardened", choices=tuple(PROFILES), help="resilience profile"
+    )
+    up.add_argument("--customers", type=_positive_int, default=20, help="funded customers to seed")
+    up.add_argument(
+        "--seed", type=seed_value, default=DEFAULT_SEED, help="seed of the bank's random draws"
+    )
+    up.add_argument("--runtime", default="local", choices=RUNTIME_NAMES, help="where the bank runs")
+    up.add_argument("--out", type=Path, default=Path("reports"), help="where its logs and state go")
     sub.add_parser("down", help="stop a bank started by `harness up` in another terminal")
     report = sub.add_parser("report", help="re-analyse a stored run and rewrite its reports")
-    report.add_argument("run_dir", type=Path)
+    report.add_argument("run_dir", type=Path, help="a run folder under reports/runs/")
     sub.add_parser("doctor", help="find and remove what killed runs left behind")
     images = sub.add_parser("images", help="build the Docker images (offline when no registry)")
-    images.add_argument("--base-image", default=None)
+    images.add_argument(
+        "--base-image", default=None, help="base image (default: python:3.11-slim, or offline)"
+    )
     return parser
 
 

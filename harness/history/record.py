@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -104,6 +105,16 @@ class RunRecord:
     def evolve(self, **changes: object) -> RunRecord:
         """A copy with `changes` applied (the record itself never changes)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def duration_s(self) -> float | None:
+        """Wall-clock seconds from start to end; None while running or when unreadable."""
+        try:
+            start = datetime.fromisoformat(self.started_at)
+            end = datetime.fromisoformat(str(self.ended_at))
+        except ValueError:
+            return None
+        return (end - start).total_seconds()
 
     @property
     def finished(self) -> bool:

@@ -12,10 +12,21 @@ import os
 from pathlib import Path
 from typing import Any
 
-from harness.report.index import read_suite, run_folder_of, write_index
+from harness.report.index import entry_outcome, read_suite, run_folder_of, write_index
 
 MAX_REASON_CHARS = 240
-VERDICT_WORDS = {"pass": "✅ pass", "fail": "❌ fail", "unknown": "❔ unknown", "error": "💥 error"}
+VERDICT_WORDS = {
+    "pass": "✅ pass",
+    "fail": "❌ fail",
+    "inconclusive": "❔ inconclusive",
+    "error": "💥 error",
+}
+OUTCOME_WORDS = {
+    "mismatch": "**✘ MISMATCH**",
+    "inconclusive": "❔ inconclusive",
+    "as expected": "✔ as expected",
+}
+ORDER = {"mismatch": 0, "inconclusive": 1, "as expected": 2}
 
 
 def markdown_cell(text: object, limit: int = MAX_REASON_CHARS) -> str:
@@ -48,14 +59,17 @@ def summary_markdown(suite: dict[str, Any], reports_dir: Path) -> str:
     """The digest's text: headline, verdict table with mismatches first, where to look."""
     entries = sorted(
         suite["entries"],
-        key=lambda e: (bool(e.get("matched")), str(e.get("experiment")), str(e.get("profile"))),
+        key=lambda e: (ORDER[entry_outcome(e)], str(e.get("experiment")), str(e.get("profile"))),
     )
-    bad = sum(1 for e in entries if not e.get("matched"))
+    bad = sum(1 for e in entries if entry_outcome(e) == "mismatch")
+    unsure = sum(1 for e in entries if entry_outcome(e) == "inconclusive")
     seed = suite.get("seed") if suite.get("seed") is not None else "per experiment"
     headline = (
-        f"✅ all {len(entries)} runs as expected"
-        if not bad
-        else f"❌ {bad} of {len(entries)} runs not as expected"
+        f"❌ {bad} of {len(entries)} runs not as expected"
+        if bad
+        else f"❔ {unsure} of {len(entries)} runs inconclusive, the rest as expected"
+        if unsure
+        else f"✅ all {len(entries)} runs as expected"
     )
     lines = [
         f"## Bank chaos suite: {headline}",
@@ -69,7 +83,7 @@ def summary_markdown(suite: dict[str, Any], reports_dir: Path) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for e in entries:
-        outcome = "✔ as expected" if e.get("matched") else "**✘ MISMATCH**"
+        outcome = OUTCOME_WORDS[entry_outcome(e)]
         lines.append(
             f"| {outcome} | {markdown_cell(e.get('experiment', '?'))} "
             f"| {markdown_cell(e.get('profile', '?'))} "

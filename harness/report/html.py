@@ -21,7 +21,6 @@ from harness.report.pages import render
 from harness.report.runfolder import RunFolder, counterpart, previous, read_run_folder
 from harness.report.runview import (
     bands,
-    duration_s,
     load_summary,
     markers,
     other_checks,
@@ -112,7 +111,7 @@ def context(run: RunFolder) -> dict[str, Any]:
         "previous": before,
         "previous_link": _relative(before.path / "report.html", run.path) if before else "",
         "deltas": kpi_deltas(result.kpis, before.result.kpis) if before else [],
-        "duration_s": duration_s(result.record),
+        "duration_s": result.record.duration_s,
         "experiment_yaml": text,
         "artefacts": run.artefacts(),
     }

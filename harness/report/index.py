@@ -33,11 +33,15 @@ class SuiteRow:
     profile: str
     expected: str
     actual: str
-    matched: bool
+    outcome: str
     reason: str
     link: str | None
     figures: tuple[tuple[str, str], ...]
     spark: Markup
+
+    @property
+    def matched(self) -> bool:
+        return self.outcome == "as expected"
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,20 @@ class SuiteRun:
     started_at: str
     entries: int
     matched: int
+    inconclusive: int
     time_scale: object
     runtime: object
 
     @property
     def mismatched(self) -> int:
-        return self.entries - self.matched
+        return self.entries - self.matched - self.inconclusive
+
+
+def entry_outcome(entry: dict[str, Any]) -> str:
+    """`as expected`, `mismatch` or `inconclusive`, as the suite recorded it."""
+    if entry.get("matched"):
+        return "as expected"
+    return str(entry.get("outcome") or "mismatch")
 
 
 def read_suite(reports_dir: Path) -> dict[str, Any]:
@@ -82,6 +94,7 @@ def read_history(reports_dir: Path) -> list[SuiteRun]:
                     str(suite.get("started_at", "?")),
                     len(entries),
                     sum(1 for e in entries if e.get("matched")),
+                    sum(1 for e in entries if entry_outcome(e) == "inconclusive"),
                     suite.get("time_scale"),
                     suite.get("runtime"),
                 )
@@ -140,7 +153,7 @@ def suite_row(entry: dict[str, Any], reports_dir: Path) -> SuiteRow:
         str(entry.get("profile", "?")),
         str(entry.get("expected", "?")),
         str(entry.get("actual", "?")),
-        bool(entry.get("matched")),
+        entry_outcome(entry),
         str(entry.get("reason", "")),
         link,
         figures,
@@ -161,7 +174,8 @@ def write_index(reports_dir: Path) -> Path:
             "index.html",
             suite=suite,
             rows=rows,
-            mismatched=sum(1 for r in rows if not r.matched),
+            mismatched=sum(1 for r in rows if r.outcome == "mismatch"),
+            inconclusive=sum(1 for r in rows if r.outcome == "inconclusive"),
             history=list(reversed(history[-HISTORY_ROWS:])),
             history_total=len(history),
             history_svg=Markup(bars),  # generated SVG

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from harness.analysis.checks import Check
 from harness.analysis.result import RunResult
+from harness.analysis.verdicts import steady_state_broken
 from harness.history.record import RunRecord
 from harness.invariants.result import money
 from harness.metrics import PhaseStats
@@ -78,6 +78,8 @@ def verdict_view(result: RunResult) -> VerdictView:
     status = result.actual.verdict
     wanted = "fail" if status == "fail" else "unknown"
     carrying = [c for c in result.checks if c.status == wanted]
+    if status == "inconclusive":
+        carrying = [c for c in result.checks if steady_state_broken(c)] or carrying
     return VerdictView(
         expected=result.expected.verdict,
         because=result.expected.because,
@@ -144,16 +146,6 @@ def violation_rows(result: RunResult) -> list[ViolationRow]:
         for r in result.invariants
         for v in r.violations
     ]
-
-
-def duration_s(record: RunRecord) -> float | None:
-    """Wall-clock runtime from started_at to ended_at."""
-    try:
-        start = datetime.fromisoformat(record.started_at)
-        end = datetime.fromisoformat(str(record.ended_at))
-    except ValueError:
-        return None
-    return (end - start).total_seconds()
 
 
 def load_summary(experiment_yaml: dict[str, Any]) -> list[tuple[str, str]]:

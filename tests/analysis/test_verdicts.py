@@ -7,7 +7,16 @@ import pytest
 from harness.analysis.assessment import invariant_results
 from harness.analysis.checks import Check
 from harness.analysis.evidence import Evidence, RecoveryBar, SloTarget
-from harness.analysis.kinds import CHECK_KINDS, abort, evaluate, invariant, recovery, slo, timeline
+from harness.analysis.kinds import (
+    CHECK_KINDS,
+    abort,
+    cleanup,
+    evaluate,
+    invariant,
+    recovery,
+    slo,
+    timeline,
+)
 from harness.analysis.verdicts import matches_expectation, overall
 from harness.errors import ConfigError
 from harness.history.record import AbortRecord, TimelineEvent
@@ -157,14 +166,22 @@ def test_abort_gives_a_failing_check_named_by_its_journey() -> None:
     )
 
 
-def test_a_step_that_did_not_end_ok_makes_the_run_undecided() -> None:
-    """A failed or interrupted inject/heal is an unknown `timeline:<kind>` check."""
+def test_a_fault_not_injected_or_not_healed_is_undecided() -> None:
+    """A failed or interrupted inject is `timeline:<kind>` (the run is inconclusive whatever
+    else failed); a failed heal is `cleanup:<kind>` (a fail decided elsewhere stands)."""
     fine = TimelineEvent(5.0, T0 + 5, "inject", "crash", "crash core", "ok")
-    broken = TimelineEvent(9.0, T0 + 9, "heal", "crash", "crash core", "failed", "boom")
-    assert timeline.checks(replace(run(0, 0), timeline=(fine,))) == []
-    (check,) = timeline.checks(replace(run(0, 0), timeline=(fine, broken)))
-    assert (str(check.id), check.status) == ("timeline:crash", "unknown")
-    assert "boom" in check.reason
+    cut = TimelineEvent(5.0, T0 + 5, "inject", "crash", "crash core", "unknown", "SIGTERM")
+    stuck = TimelineEvent(9.0, T0 + 9, "heal", "crash", "crash core", "failed", "boom")
+    assert timeline.checks(replace(run(0, 0), timeline=(fine, stuck))) == []
+    assert cleanup.checks(replace(run(0, 0), timeline=(fine,))) == []
+    (not_injected,) = timeline.checks(replace(run(0, 0), timeline=(cut,)))
+    assert (str(not_injected.id), not_injected.status) == ("timeline:crash", "unknown")
+    (not_healed,) = cleanup.checks(replace(run(0, 0), timeline=(fine, stuck)))
+    assert (str(not_healed.id), not_healed.status) == ("cleanup:crash", "unknown")
+    assert "boom" in not_healed.reason
+    bad = Check(CheckId.parse("invariant:exactly_once"), "fail", "dup")
+    assert overall([bad, not_healed]).status == "fail"
+    assert overall([bad, not_injected]).status == "inconclusive"
 
 
 def test_every_kind_is_registered_under_its_module_name() -> None:
@@ -181,17 +198,43 @@ def test_check_ids_parse_and_format_one_way() -> None:
             CheckId.parse(bad)
 
 
-def test_overall_merges_fail_over_unknown_over_pass() -> None:
-    """Any fail fails; else any unknown is unknown; else pass; no checks is unknown."""
+def test_overall_merges_fail_over_undecided_over_pass() -> None:
+    """Any fail fails; else any undecided check is inconclusive; else pass; none inconclusive."""
     ok = Check(CheckId.parse("slo:a:fault:p99"), "pass", "fine")
     unsure = Check(CheckId.parse("invariant:no_status_flip"), "unknown", "nothing shown")
     bad = Check(CheckId.parse("recovery:a"), "fail", "a did not recover")
     assert overall([ok]).status == "pass"
-    assert overall([ok, unsure]).status == "unknown"
+    assert overall([ok, unsure]).status == "inconclusive"
     verdict = overall([ok, unsure, bad])
     assert verdict.status == "fail" and verdict.reasons == ("recovery:a: a did not recover",)
     assert verdict.failed == ("recovery:a",) and verdict.passed == ("slo:a:fault:p99",)
-    assert overall([]).status == "unknown"
+    assert overall([]).status == "inconclusive"
+
+
+def test_an_unhealthy_baseline_or_an_experiment_not_carried_out_is_inconclusive() -> None:
+    """The steady-state gate and infrastructure checks outrank every fail: never a verdict."""
+    bad = Check(CheckId.parse("invariant:exactly_once"), "fail", "dup")
+    sick = Check(CheckId.parse("slo:balance:baseline:p99"), "fail", "p99 1336 ms")
+    verdict = overall([bad, sick])
+    assert verdict.status == "inconclusive"
+    assert verdict.reasons == ("the bank was not healthy before the fault: p99 1336 ms",)
+    assert matches_expectation(verdict, "fail", ["invariant:exactly_once"]) == (
+        False,
+        "inconclusive: the bank was not healthy before the fault: p99 1336 ms",
+    )
+    skipped = Check(CheckId.parse("timeline:crash"), "unknown", "could not inject")
+    assert overall([bad, skipped]).status == "inconclusive"
+    fault_slo = Check(CheckId.parse("slo:balance:fault:availability"), "fail", "low")
+    assert overall([fault_slo]).status == "fail"
+
+
+def test_a_bar_decided_on_too_few_requests_is_undecided() -> None:
+    few = replace(
+        run(0, 0), samples=run(0, 0).samples[:15],
+        slos=(SloTarget("transfer", "baseline", availability_pct=99.0),),
+    )  # fmt: skip
+    (check,) = slo.checks(few)
+    assert check.status == "unknown" and "fewer than the 20" in check.reason
 
 
 def test_matches_expectation_by_status_and_reasons() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+import structlog
 
 from harness.cli.main import main
+from harness.logs import configure_logging
 
 EXPERIMENT = str(Path(__file__).resolve().parents[2] / "experiments" / "interbank-core-crash.yaml")
 
@@ -69,3 +72,24 @@ def test_flags_outside_their_choices_are_refused_by_the_parser(
     assert _exit_code(argv) == 2
     last_line = capsys.readouterr().err.strip().splitlines()[-1]
     assert flag in last_line and "error" in last_line, last_line
+
+
+def test_log_level_works_before_and_after_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--log-level", "info", "validate", EXPERIMENT],
+                 ["validate", EXPERIMENT, "--log-level", "INFO"]):  # fmt: skip
+        assert _exit_code(argv) == 0
+    assert _exit_code(["validate", EXPERIMENT, "--log-level", "loud"]) == 2
+    assert "invalid choice: 'loud'" in capsys.readouterr().err
+
+
+def test_no_color_turns_the_console_colours_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for no_color, coloured in (("", True), ("1", False)):
+        monkeypatch.setenv("NO_COLOR", no_color)
+        screen = Terminal()
+        configure_logging("info", stream=screen)
+        structlog.get_logger().info("hello")
+        assert ("\x1b[" in screen.getvalue()) is coloured, screen.getvalue()

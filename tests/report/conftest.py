@@ -48,6 +48,11 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Reports:
             "matched": o.matched,
             "reason": o.reason,
             "run_dir": str(o.run_dir),
+            "outcome": "as expected"
+            if o.matched
+            else "inconclusive"
+            if o.inconclusive
+            else "mismatch",
         }
         for o in (hardened, fragile)
     ]

@@ -63,8 +63,6 @@ slo:
   balance:
     baseline: {{availability_pct: 99, p99_ms: 800}}
     fault: {{availability_pct: 95}}
-  transfer:
-    baseline: {{availability_pct: 99}}
 recovery:
   journeys: [balance]
   max_time_to_recover_s: 10

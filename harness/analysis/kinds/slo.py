@@ -1,8 +1,9 @@
 """`slo:<journey>:<phase>:<metric>`: a journey's availability or latency over one phase.
 
 Metric availability (share of due requests answered ok, unserved and unknown ones count as
-not ok) or p50/p95/p99 (over served requests), against the experiment's bar. A phase with no
-due request of the journey is unknown, never a pass.
+not ok) or p50/p95/p99 (over served requests), against the experiment's bar. A phase with fewer
+than `MIN_REQUESTS` due requests of the journey is unknown (the run is then inconclusive):
+a bar decided on a handful of requests says nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from harness.analysis.evidence import Evidence, SloTarget
 from harness.metrics import Window, phase_stats
 from harness.spec.check_ids import CheckId
 
+MIN_REQUESTS = 20
+"""Fewest due requests of a journey in a phase on which an SLO check is decided."""
+
 
 def _slo_check(
     evidence: Evidence, target: SloTarget, metric: str, bar: float, window: Window
@@ -21,11 +25,11 @@ def _slo_check(
     stats = phase_stats(evidence.samples, target.journey, window)
     check_id = CheckId("slo", target.journey, target.phase, metric)
     where = f"{target.journey} during {target.phase}"
-    if stats.requests == 0:
+    if stats.requests < MIN_REQUESTS:
         return Check(
             check_id,
             "unknown",
-            f"no {target.journey} request was due during {target.phase}",
+            f"{where}: {stats.requests} due requests, fewer than the {MIN_REQUESTS} a bar needs",
             None,
             bar,
         )

@@ -1,7 +1,8 @@
-"""`timeline:<fault kind>`: a fault that could not be injected or healed leaves the run undecided.
+"""`timeline:<fault kind>`: a fault that could not be injected means the experiment was not
+carried out as written, so the run says nothing about the bank (inconclusive).
 
-The bank was not put through what the experiment says, so the run says nothing about it: the
-check is unknown, naming the first step that did not end ok and how many did not.
+The check is unknown, naming the first inject that did not end ok and how many did not; an
+interrupted inject counts too. Heals are judged by the `cleanup` kind.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from harness.spec.check_ids import CheckId
 
 
 def checks(evidence: Evidence) -> list[Check]:
-    broken = [e for e in evidence.timeline if e.outcome != "ok"]
+    broken = [e for e in evidence.timeline if e.step == "inject" and e.outcome != "ok"]
     if not broken:
         return []
     step = broken[0]
@@ -20,7 +21,7 @@ def checks(evidence: Evidence) -> list[Check]:
         Check(
             CheckId("timeline", step.kind),
             "unknown",
-            f"{len(broken)} timeline step(s) did not end ok, first: {step.step} "
-            f"{step.description}: {step.error}",
+            f"{len(broken)} fault(s) could not be injected, first: {step.description}: "
+            f"{step.error}",
         )
     ]
