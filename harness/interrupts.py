@@ -1,5 +1,6 @@
-"""Ctrl-C and SIGTERM during a run: raised as `Interrupted`, but never in the middle of a step
-that must not be cut (registering a child process, tearing everything down).
+"""Ctrl-C, SIGTERM and SIGHUP (a closed terminal) during a run: raised as `Interrupted`, but
+never in the middle of a step that must not be cut (registering a child process, tearing
+everything down).
 
 `interruptible()` installs the handlers for a run's body. Inside `shielded()` a signal is only
 remembered; leaving the outermost shield raises it (or, with `then_raise=False`, as for the
@@ -15,11 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-HANDLED = (signal.SIGTERM, signal.SIGINT)
+HANDLED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 class Interrupted(Exception):  # noqa: N818 - it names the event, like KeyboardInterrupt
-    """SIGTERM or SIGINT arrived during a run."""
+    """SIGTERM, SIGINT or SIGHUP arrived during a run."""
 
 
 class _Shield:
@@ -36,7 +37,7 @@ def _on_signal(signum: int, _frame: FrameType | None) -> None:
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """Turn SIGTERM/SIGINT into `Interrupted` for the body; restore the handlers after."""
+    """Turn SIGTERM/SIGINT/SIGHUP into `Interrupted` for the body; restore the handlers after."""
     previous = {s: signal.signal(s, _on_signal) for s in HANDLED}
     try:
         yield

@@ -45,3 +45,9 @@ def test_handlers_are_restored() -> None:
     with interruptible():
         assert signal.getsignal(signal.SIGTERM) is not before
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_closed_terminal_interrupts_the_run() -> None:
+    """SIGHUP (the terminal went away) ends a run as cleanly as Ctrl-C, not by the default kill."""
+    with pytest.raises(Interrupted, match="SIGHUP"), interruptible():
+        _signal_self(signal.SIGHUP)

@@ -1,7 +1,8 @@
 """The Docker runtime: every service a container on a private bridge network made for the run.
 
-Containers and the network carry the label `bank-chaos.run=<run id>`, which is how
-`harness down` / `harness doctor` find what a killed run left. Only the fault proxy's API, the
+Containers and the network carry the labels `bank-chaos.run=<run id>` and
+`bank-chaos.owner=<host>:<pid>:<start>`, which is how `harness doctor` finds what a killed run
+left and tells it from a live run's. Only the fault proxy's API, the
 edge proxy and each service's admin/API port are published, on 127.0.0.1. Services reach each
 other only through the fault-proxy container (network alias `faultproxy`), whose proxies
 forward to the services by their network aliases. Process faults are container operations:
@@ -21,6 +22,7 @@ from harness.runtime.base import BankConfig
 from harness.runtime.commandline import service_command
 from harness.runtime.docker_cleanup import LABEL, docker_client, remove_docker_leftovers
 from harness.runtime.images import IMAGES
+from harness.runtime.ownership import OWNER_LABEL, this_harness, write_owner_file
 from harness.runtime.ports import free_ports, http_ok, wait_until
 from harness.topology import LINKS, SERVICES, Endpoint, Placement
 
@@ -41,9 +43,10 @@ class DockerRuntime:
         self.containers: dict[str, Any] = {}
         self.placement: Placement | None = None
         self.run_id = ""
+        self.owner = this_harness()
 
     def _labels(self) -> dict[str, str]:
-        return {LABEL: self.run_id}
+        return {LABEL: self.run_id, OWNER_LABEL: self.owner.text}
 
     def start(self, config: BankConfig) -> Placement:
         self.client = docker_client()
@@ -57,6 +60,8 @@ class DockerRuntime:
                     f"--runtime docker: image {tag} is missing; run `make images` first"
                 )
         self.run_id = config.run_id
+        self.owner = this_harness()
+        write_owner_file(config.run_dir, self.owner)
         short = config.run_id[-24:].lower().replace("_", "-")
         self.network = self.client.networks.create(
             f"bankchaos-{short}", driver="bridge", labels=self._labels()

@@ -3,8 +3,9 @@ then SIGKILL.
 
 Every process a run starts (bank services, the fault proxy, the load) goes through here, so
 each carries `BANK_CHAOS_RUN=<run id>` (how `harness doctor` finds what a killed harness left)
-and each stops the same way: SIGCONT in case it was frozen, SIGTERM, a bounded wait, SIGKILL,
-and a reap. Knows nothing of what the processes are.
+and, next to it, `BANK_CHAOS_OWNER=<host>:<pid>:<start>` (the harness that owns it, so doctor
+leaves a live run alone); each stops the same way: SIGCONT in case it was frozen, SIGTERM, a
+bounded wait, SIGKILL, and a reap. Knows nothing of what the processes are.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO
 
 from harness.interrupts import shielded
+from harness.runtime.ownership import OWNER_MARKER, this_harness
 
 RUN_MARKER = "BANK_CHAOS_RUN"
 KILL_WAIT_S = 5.0
@@ -34,12 +36,15 @@ def launch(
     stderr: Output = subprocess.STDOUT,
     new_session: bool = True,
 ) -> subprocess.Popen[bytes]:
-    """Start `argv` (stdin closed) with the run marker when `run_id` is given.
+    """Start `argv` (stdin closed) with the run marker when `run_id` is given (or `env` has it),
+    and then with its owner: this harness, or the owner this process inherited as a run's child.
 
     A new session keeps the terminal's Ctrl-C away from the child: the harness stops it.
     Shielded, so an interruption cannot land between the fork and the caller holding the PID.
     """
     marked = {**env, RUN_MARKER: run_id} if run_id is not None else dict(env)
+    if RUN_MARKER in marked:
+        marked[OWNER_MARKER] = _owner_for(marked[RUN_MARKER])
     with shielded():
         return subprocess.Popen(
             list(argv),
@@ -49,6 +54,14 @@ def launch(
             env=marked,
             start_new_session=new_session,
         )
+
+
+def _owner_for(run_id: str) -> str:
+    """The owner to record: inherited when this process is itself a child of run `run_id`."""
+    inherited = os.environ.get(OWNER_MARKER)
+    if inherited and os.environ.get(RUN_MARKER) == run_id:
+        return inherited
+    return this_harness().text
 
 
 def _ask_to_stop(popen: subprocess.Popen[bytes]) -> None:

@@ -19,6 +19,12 @@ from harness.runtime.base import BankConfig
 from harness.runtime.commandline import service_command
 from harness.runtime.faultproxy_process import FaultProxyProcess, attach, start_fault_proxy
 from harness.runtime.launcher import RUN_MARKER
+from harness.runtime.ownership import (
+    forget_borrowed_proxies,
+    record_borrowed_proxy,
+    this_harness,
+    write_owner_file,
+)
 from harness.runtime.ports import free_ports, http_ok, wait_until
 from harness.runtime.processes import ProcessGroup, python_module
 from harness.topology import LINKS, SERVICES, Endpoint, Placement
@@ -39,8 +45,11 @@ class LocalRuntime:
         self.placement: Placement | None = None
         self._external_proxy = False
         self.fault_proxy: FaultProxyProcess | None = None
+        self.config: BankConfig | None = None
 
     def start(self, config: BankConfig) -> Placement:
+        self.config = config
+        write_owner_file(config.run_dir, this_harness())
         self.group = ProcessGroup(config.run_id, env=dict(config.extra_env))
         logs, state = config.run_dir / "logs", config.run_dir / "state"
         state.mkdir(parents=True, exist_ok=True)
@@ -75,10 +84,15 @@ class LocalRuntime:
         return self.fault_proxy.api
 
     def _create_proxy(self, name: str, planned: Placement) -> Endpoint:
-        assert self.control is not None
+        assert self.control is not None and self.config is not None
         if self._external_proxy and any(p.name == name for p in self.control.list()):
             self.control.delete(name)
-        info = self.control.create(name, f"{HOST}:0", planned.upstream(name).address)
+        with shielded():  # the record must not miss a proxy the server has made
+            info = self.control.create(name, f"{HOST}:0", planned.upstream(name).address)
+            if self._external_proxy and self.config.toxiproxy_url:
+                record_borrowed_proxy(
+                    self.config.run_dir, self.config.toxiproxy_url, name, info.listen
+                )
         return info.listen_endpoint
 
     def _wait_healthy(self, name: str, timeout_s: float = 30.0) -> None:
@@ -134,9 +148,10 @@ class LocalRuntime:
         if self.control is not None:
             try:
                 problems += self.control.heal()
-                if self._external_proxy:
+                if self._external_proxy and self.config is not None:
                     for lk in LINKS:
                         self.control.delete(lk.name)
+                    forget_borrowed_proxies(self.config.run_dir)
             except Exception as exc:
                 problems.append(f"fault proxy: {exc}")
         if self.fault_proxy is not None:

@@ -1,9 +1,10 @@
 """Child processes of a run: started, signalled and stopped by PID, and found again after a crash.
 
 Every child is started by the one launcher (`runtime.launcher`) with `BANK_CHAOS_RUN=<run id>`
-in its environment. That marker is how `harness doctor` finds processes a killed harness left
-behind (by scanning /proc, then signalling each PID it found), so nothing depends on the
-harness surviving.
+in its environment, and `BANK_CHAOS_OWNER=<host>:<pid>:<start>` naming the harness that owns it.
+The markers are how `harness doctor` finds processes a killed harness left behind (by scanning
+/proc, then signalling each PID it found) and tells them from a live run's, so nothing depends
+on the harness surviving.
 This module must not know what the processes are; the runtime does.
 """
 
@@ -22,6 +23,7 @@ import structlog
 from harness.errors import InfraError
 from harness.interrupts import shielded
 from harness.runtime.launcher import RUN_MARKER, launch, terminate, terminate_all
+from harness.runtime.ownership import OWNER_MARKER, Owner
 
 log = structlog.get_logger()
 
@@ -118,10 +120,19 @@ class Leftover:
     pid: int
     run_id: str
     cmdline: str
+    owner: Owner | None = None
+
+
+def _marker(environ: list[bytes], name: str) -> str | None:
+    prefix = f"{name}=".encode()
+    for item in environ:
+        if item.startswith(prefix):
+            return item[len(prefix) :].decode(errors="replace")
+    return None
 
 
 def find_leftovers(exclude_run: str | None = None) -> list[Leftover]:
-    """Processes carrying the run marker (from any run but `exclude_run`), found in /proc."""
+    """Processes carrying the run marker (from any run but `exclude_run`), with their owner."""
     found: list[Leftover] = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -131,13 +142,10 @@ def find_leftovers(exclude_run: str | None = None) -> list[Leftover]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        prefix = f"{RUN_MARKER}=".encode()
-        for item in environ:
-            if item.startswith(prefix):
-                run_id = item[len(prefix) :].decode(errors="replace")
-                if run_id != exclude_run:
-                    found.append(Leftover(int(entry.name), run_id, cmdline.strip()))
-                break
+        run_id = _marker(environ, RUN_MARKER)
+        if run_id is not None and run_id != exclude_run:
+            owner = Owner.parse(_marker(environ, OWNER_MARKER))
+            found.append(Leftover(int(entry.name), run_id, cmdline.strip(), owner))
     return found
 
 
