@@ -134,6 +134,7 @@ def evidence_of(
         recovery=recovery_bars(experiment),
         invariants=invariants,
         abort=record.abort,
+        load=record.load,
         timeline=record.timeline,
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.history.record import AbortRecord, TimelineEvent
+from harness.history.record import AbortRecord, LoadRecord, TimelineEvent
 from harness.history.samples import Sample
 from harness.invariants import InvariantResult
 from harness.metrics import Window
@@ -46,6 +46,7 @@ class Evidence:
     recovery: tuple[RecoveryBar, ...] = ()
     invariants: tuple[InvariantResult, ...] = ()
     abort: AbortRecord | None = None
+    load: LoadRecord | None = None
     timeline: tuple[TimelineEvent, ...] = ()
 
     def window(self, phase: str) -> Window | None:

@@ -24,7 +24,7 @@ from harness.engine.abort import AbortWatch
 from harness.engine.exports import collect_exports, settle_payments
 from harness.engine.progress import Progress
 from harness.engine.timeline import Scheduled, Timeline
-from harness.errors import ConfigError
+from harness.errors import ConfigError, LoadError
 from harness.faults import FaultContext, build_fault
 from harness.history.record import (
     PhaseSpan,
@@ -42,6 +42,9 @@ from harness.spec.model import Experiment
 from harness.spec.schedule import Schedule
 
 log = structlog.get_logger()
+
+END_GRACE_S = 5.0
+"""Beyond two client timeouts, how long the load may take to finish and flush at the end."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ class ExperimentRun:
         samples = self.run_dir / "load.jsonl"
         config = _load_config(self.experiment, placement.edge_url, self.schedule, self.options)
         self.load = LoadProcess.start(config, samples, run_id=self.config.run_id)
-        self.t0 = time.time()
+        self.t0 = self.load.await_ready()  # the first request falls due at t0
         self.record = self.record.evolve(
             t0_s=self.t0, schedule=_schedule_record(self.schedule, self.scheduled), status="running"
         )
@@ -151,7 +154,7 @@ class ExperimentRun:
         progress = Progress(self.schedule, watch, enabled=self.options.progress)
         abort = self.timeline.run(self.t0, self.schedule.total_s, should_abort=progress.tick)
         progress.close()
-        self.load.stop()
+        self._end_load(graceful=abort is None)
         self.record = self.record.evolve(unhealed=tuple(self.timeline.heal_all(self.t0)))
         settle_payments(admin, timeout_s=10.0)
         collect_exports(admin, ctx.placement, self.run_dir / "exports")
@@ -160,6 +163,18 @@ class ExperimentRun:
             status="aborted" if abort else "completed",
             active_dc=ctx.placement.active_dc,
         )
+
+    def _end_load(self, graceful: bool) -> None:
+        """Let the load finish the requests it started (its last seconds count), or stop it
+        at once after an abort; then record how the generator fared."""
+        assert self.load is not None
+        if graceful:
+            try:
+                self.load.wait(timeout_s=2 * self.experiment.load.client_timeout_s + END_GRACE_S)
+            except LoadError:
+                log.warning("load_overran", pid=self.load.pid)
+        self.load.stop()
+        self.record = self.record.evolve(load=self.load.summary())
 
     def _tear_down(self) -> None:
         """Stop the load, heal every fault, stop the bank; collects problems, never raises."""

@@ -78,6 +78,17 @@ class AbortRecord:
 
 
 @dataclass(frozen=True)
+class LoadRecord:
+    """How the load generator fared: its pool's peak and cap, requests it could not send,
+    whether its CPU saturated. A generator that fell short makes the run inconclusive."""
+
+    peak_users: int
+    max_users: int
+    unserved: int
+    cpu_saturated: bool
+
+
+@dataclass(frozen=True)
 class RunRecord:
     run_id: str
     experiment: str
@@ -99,6 +110,7 @@ class RunRecord:
     unhealed: tuple[str, ...] = ()
     teardown_problems: tuple[str, ...] = ()
     abort: AbortRecord | None = None
+    load: LoadRecord | None = None
     active_dc: str | None = None
     error: str | None = None
 

@@ -33,6 +33,18 @@ WEEKDAY_MIX: tuple[tuple[str, float], ...] = (
 
 Arrivals = Literal["poisson", "fixed"]
 
+MAX_POOL = 1000
+"""The most simulated customers one load process runs at once (greenlets, not threads)."""
+
+
+def pool_cap(users: int, rate_per_s: float, client_timeout_s: float) -> int:
+    """How far the customer pool may grow: enough for every request due in a client timeout
+    (and a second) to be waiting at once, plus a quarter, at most MAX_POOL, at least `users`.
+    Past it, due requests go unserved and the run is inconclusive (the generator, not the
+    bank, fell short)."""
+    wanted = math.ceil(rate_per_s * (client_timeout_s + 1.0) * 1.25)
+    return max(users, min(MAX_POOL, wanted))
+
 
 @dataclass(frozen=True)
 class LoadConfig:
@@ -48,6 +60,14 @@ class LoadConfig:
     seed: int = DEFAULT_SEED
     arrivals: Arrivals = "poisson"
     max_start_lag_s: float = 1.0
+    max_users: int | None = None
+    """The pool's cap (default `pool_cap`); the pool starts at `users` and grows with demand."""
+
+    @property
+    def pool_cap(self) -> int:
+        if self.max_users is not None:
+            return max(self.users, self.max_users)
+        return pool_cap(self.users, self.rate_per_s, self.client_timeout_s)
 
     def to_argv(self, out_path: Path) -> list[str]:
         """The runner's flags for this configuration, writing samples to `out_path`."""
@@ -63,6 +83,7 @@ class LoadConfig:
             "--seed", str(self.seed),
             "--arrivals", self.arrivals,
             "--max-start-lag-s", repr(self.max_start_lag_s),
+            "--max-users", str(self.pool_cap),
         ]  # fmt: skip
 
 
@@ -113,6 +134,7 @@ def _parser() -> _Parser:
     parser.add_argument("--seed", type=seed_value, default=DEFAULT_SEED)
     parser.add_argument("--arrivals", choices=("poisson", "fixed"), default="poisson")
     parser.add_argument("--max-start-lag-s", type=float, default=1.0)
+    parser.add_argument("--max-users", type=int, default=None)
     return parser
 
 
@@ -130,6 +152,8 @@ def validate(config: LoadConfig) -> LoadConfig:
     _check_positive("--duration-s", config.duration_s)
     _check_positive("--client-timeout-s", config.client_timeout_s)
     _check_positive("--max-start-lag-s", config.max_start_lag_s)
+    if config.max_users is not None and config.max_users < config.users:
+        raise ConfigError("load runner flags: --max-users must be >= --users")
     if config.customers < 2:
         raise ConfigError("load runner flags: --customers must be >= 2 (transfers need a payee)")
     return config
@@ -149,5 +173,6 @@ def parse_runner_args(argv: Sequence[str]) -> tuple[LoadConfig, Path]:
         seed=ns.seed,
         arrivals=ns.arrivals,
         max_start_lag_s=ns.max_start_lag_s,
+        max_users=ns.max_users,
     )
     return validate(config), ns.out

@@ -47,6 +47,7 @@ class LoadContext:
     schedule_over: gevent.event.Event = field(default_factory=gevent.event.Event)
     busy: int = 0  # customers holding an intent (waiting for its due time or running it)
     enrolled: int = 0
+    unserved: int = 0  # due requests no customer was free to send
 
     def enrol(self) -> tuple[int, int]:
         """The next user's index and the customer number it plays (a seeded permutation)."""
@@ -57,6 +58,7 @@ class LoadContext:
         return index, order[index % len(order)]
 
     def record_unserved(self, intents: tuple[Intent, ...]) -> None:
+        self.unserved += len(intents)
         for intent in intents:
             self.sink.add(
                 Sample(

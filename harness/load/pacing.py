@@ -49,8 +49,15 @@ class RunClock:
     """Monotonic seconds since the run started, and their wall-clock (epoch) equivalent."""
 
     def __init__(self) -> None:
+        self._start_mono_s = 0.0
+        self._start_epoch_s = 0.0
+        self.restart()
+
+    def restart(self) -> float:
+        """Start the run now (when the customers are ready); the start's epoch seconds."""
         self._start_mono_s = time.monotonic()
         self._start_epoch_s = time.time()
+        return self._start_epoch_s
 
     def now_s(self) -> float:
         return time.monotonic() - self._start_mono_s
@@ -144,6 +151,11 @@ class Dispatcher:
             self._schedule.pop()
             nxt = self._schedule.peek()
         return tuple(expired)
+
+    def backlog_s(self, now_s: float) -> float:
+        """How long the next intent has been due without a free customer to take it (0: none)."""
+        nxt = None if self._closed else self._schedule.peek()
+        return max(0.0, now_s - nxt.due_s) if nxt is not None else 0.0
 
     def close(self, now_s: float) -> tuple[Intent, ...]:
         """Stop handing out intents; return those already past their start deadline."""

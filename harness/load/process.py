@@ -13,15 +13,21 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import LoadError
+from harness.history.record import LoadRecord
 from harness.history.samples import Sample
 from harness.load.config import LoadConfig, validate
+from harness.load.files import read_ready, read_summary
 from harness.runtime.launcher import launch, terminate
 
 __all__ = ["LoadConfig", "LoadProcess", "tail_samples"]
+
+READY_TIMEOUT_S = 60.0
+"""How long Locust may take to import and spawn its customers (seconds, on a busy machine)."""
 
 
 @dataclass
@@ -74,6 +80,23 @@ class LoadProcess:
             raise LoadError(
                 f"load process {self.pid}: still running after {timeout_s:g} s"
             ) from None
+
+    def await_ready(self, timeout_s: float = READY_TIMEOUT_S) -> float:
+        """The epoch second the child's first request falls due, once its customers are up;
+        LoadError when it exits first or is not ready within `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            t0_s = read_ready(self.out_path)
+            if t0_s is not None:
+                return t0_s
+            if self.popen.poll() is not None:
+                raise LoadError(self.failure() or f"load runner exited {self.popen.returncode}")
+            time.sleep(0.02)
+        raise LoadError(f"load process {self.pid}: not ready after {timeout_s:g} s")
+
+    def summary(self) -> LoadRecord | None:
+        """How the generator fared, once it has ended (None if it was killed first)."""
+        return read_summary(self.out_path)
 
     def stop(self, timeout_s: float = 5.0) -> int | None:
         """SIGTERM (the runner flushes and exits 0), SIGKILL after `timeout_s`; the exit code."""

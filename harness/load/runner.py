@@ -1,15 +1,20 @@
 """The load child process: Locust as a library, streaming one JSON line per request.
 
     python -m harness.load.runner --edge-url URL --out PATH --rate R --users U --duration-s S \
-        [--mix balance=45,transfer=20,...] [--customers N] [--client-timeout-s T] [--seed N]
+        [--mix balance=45,transfer=20,...] [--customers N] [--client-timeout-s T] [--seed N] \
+        [--max-users CAP]
 
 gevent monkey-patches this process before anything else is imported (Locust needs it, and
 patching after ssl/socket users are loaded is unsafe); the harness parent never imports this
-module or locust. Samples are flushed every 0.2 s. At --duration-s no new intent starts (those
-already past their start deadline are recorded unserved), customers finish what they started
-(bounded by two client timeouts, one retry), then the process exits 0. SIGTERM/SIGINT stop at
-once: writes still in flight are recorded as unknown ("load_stopped"), the file is flushed,
-exit 0. Bad flags: one line on stderr, exit 2.
+module or locust. Once its `--users` customers are spawned it starts the run's clock (the first
+request falls due then) and writes `load.ready.json` (`harness.load.files`). The pool grows by
+half whenever a due request finds no free customer, up to `--max-users`; only past that cap does
+a request go unserved. Samples are flushed every 0.2 s. At --duration-s no new intent starts
+(those already past their start deadline are recorded unserved), customers finish what they
+started (bounded by two client timeouts, one retry), then the process exits 0. SIGTERM/SIGINT
+stop at once: writes still in flight are recorded as unknown ("load_stopped"), the file is
+flushed, exit 0. Either way `load.summary.json` says how far the pool grew and whether the
+generator fell short. Bad flags: one line on stderr, exit 2.
 """
 
 from gevent import monkey
@@ -17,6 +22,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import gc  # noqa: E402
+import json  # noqa: E402
 import logging  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
@@ -29,11 +35,13 @@ import gevent  # noqa: E402
 import gevent.event  # noqa: E402
 import structlog  # noqa: E402
 from locust.env import Environment  # noqa: E402
+from locust.runners import LocalRunner  # noqa: E402
 
 from harness import seeds  # noqa: E402
 from harness.errors import ConfigError, HarnessError, LoadError  # noqa: E402
 from harness.load.config import LoadConfig, parse_runner_args  # noqa: E402
 from harness.load.crowd import LoadContext  # noqa: E402
+from harness.load.files import ready_path, summary_path  # noqa: E402
 from harness.load.journeys import customer_class  # noqa: E402
 from harness.load.pacing import ArrivalSchedule, Dispatcher, RunClock  # noqa: E402
 from harness.load.sink import SampleSink  # noqa: E402
@@ -41,6 +49,8 @@ from harness.logs import configure_logging  # noqa: E402
 
 FLUSH_PERIOD_S = 0.2
 SPAWN_PER_S = 1000.0
+GROW_AFTER_S = 0.05
+"""How long the next request may wait for a free customer before the pool grows."""
 
 log = structlog.get_logger()
 
@@ -62,12 +72,41 @@ def build_context(config: LoadConfig, stream: IO[str]) -> LoadContext:
     )
 
 
-def flush_periodically(ctx: LoadContext) -> None:
-    """Record intents that expired while every customer was busy, then write the batch."""
+class Pool:
+    """The simulated customers: `users` at the start, grown by half at a time up to the cap."""
+
+    def __init__(self, runner: LocalRunner, users: int, cap: int) -> None:
+        self.runner, self.size, self.cap, self.peak = runner, users, cap, users
+
+    def start(self) -> None:
+        self.runner.start(self.size, spawn_rate=SPAWN_PER_S)
+
+    def grow(self) -> None:
+        if self.size >= self.cap:
+            return
+        self.size = min(self.cap, self.size + max(1, self.size // 2))
+        self.peak = max(self.peak, self.size)
+        self.runner.start(self.size, spawn_rate=SPAWN_PER_S)
+        log.info("load_pool_grown", users=self.size, cap=self.cap)
+
+
+def flush_periodically(ctx: LoadContext, pool: Pool) -> None:
+    """Grow the pool while requests wait for a free customer; record the intents that expired
+    anyway (the pool at its cap), then write the batch."""
     while True:
-        ctx.record_unserved(ctx.dispatcher.expire(ctx.clock.now_s()))
+        now_s = ctx.clock.now_s()
+        if ctx.dispatcher.backlog_s(now_s) > GROW_AFTER_S:
+            pool.grow()
+        ctx.record_unserved(ctx.dispatcher.expire(now_s))
         ctx.sink.flush()
         gevent.sleep(FLUSH_PERIOD_S)
+
+
+def write_json(path: Path, document: dict[str, object]) -> None:
+    """A small JSON file written whole (a temporary file, then a rename)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(document), encoding="utf-8")
+    tmp.replace(path)
 
 
 def wait_for_idle(ctx: LoadContext, stop: gevent.event.Event, grace_s: float) -> None:
@@ -107,10 +146,13 @@ def run(config: LoadConfig, out_path: Path) -> int:
         stop = gevent.event.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             gevent.signal_handler(signum, stop.set)
-        flusher = gevent.spawn(flush_periodically, ctx)
+        pool = Pool(runner, config.users, config.pool_cap)
         gc.freeze()  # the modules' objects are for life: keep full collections off them
-        runner.start(config.users, spawn_rate=SPAWN_PER_S)
-        log.info("load_started", users=config.users, rate_per_s=config.rate_per_s)
+        pool.start()
+        t0_s = ctx.clock.restart()  # the first request falls due now, with customers ready
+        write_json(ready_path(out_path), {"t0_s": t0_s})
+        flusher = gevent.spawn(flush_periodically, ctx, pool)
+        log.info("load_started", users=config.users, cap=pool.cap, rate_per_s=config.rate_per_s)
         stopped_early = stop.wait(max(0.0, config.duration_s - ctx.clock.now_s()))
         ctx.record_unserved(ctx.dispatcher.close(ctx.clock.now_s()))
         ctx.schedule_over.set()
@@ -121,6 +163,16 @@ def run(config: LoadConfig, out_path: Path) -> int:
         flusher.kill(block=True)
         record_interrupted_writes(ctx)
         ctx.sink.flush()
+        write_json(
+            summary_path(out_path),
+            {
+                "peak_users": pool.peak,
+                "max_users": pool.cap,
+                "cpu_saturated": bool(runner.cpu_warning_emitted),
+                "unserved": ctx.unserved,
+                "by_signal": stop.is_set(),
+            },
+        )
         log.info(
             "load_stopped",
             samples=ctx.sink.written,

@@ -73,22 +73,27 @@ class Expectation(SpecModel):
 
 
 class Load(SpecModel):
-    """Customer load, open model: `rate_per_s` requests are due each second whatever happens."""
+    """Customer load, open model: `rate_per_s` requests are due each second whatever happens.
+
+    `users` is the customer pool the generator starts with; it grows with demand (up to
+    `harness.load.config.pool_cap`), so a slow bank cannot hold requests back."""
 
     users: Annotated[int, Field(ge=1)]
     rate_per_s: Positive
     mix: Annotated[Mapping[Journey, Positive], Field(min_length=1)]
-    think_time_s: Annotated[tuple[float, float], AsTuple]
     client_timeout_s: Positive
     customers: Annotated[int, Field(ge=1)]
 
-    @model_validator(mode="after")
-    def _think_time_is_a_range(self) -> Load:
-        low, high = self.think_time_s
-        if not 0 <= low <= high:
-            reason = f"think_time_s must be [min, max] with 0 <= min <= max, not {[low, high]}"
-            raise located(reason, "think_time_s")
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _no_think_time(cls, data: object) -> object:
+        if isinstance(data, Mapping) and "think_time_s" in data:
+            raise located(
+                "think_time_s is no longer used: requests fall due at rate_per_s whatever the "
+                "bank does (open model), so customers never think between them; remove it",
+                "think_time_s",
+            )
+        return data
 
 
 class Phases(SpecModel):

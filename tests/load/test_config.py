@@ -23,6 +23,7 @@ def test_config_round_trips_through_the_runner_flags() -> None:
         seed=42,
         arrivals="fixed",
         max_start_lag_s=0.5,
+        max_users=30,
     )
     assert parse_runner_args(config.to_argv(Path("/tmp/x.jsonl"))) == (
         config,

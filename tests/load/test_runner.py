@@ -18,6 +18,7 @@ import pytest
 
 from harness.history.samples import LOAD_STOPPED, Sample, read_samples
 from harness.load.config import LoadConfig
+from harness.load.files import read_summary
 from harness.load.process import LoadProcess, tail_samples
 
 from .conftest import REPO_ROOT, free_port
@@ -162,24 +163,46 @@ def test_customers_wait_out_retry_after_on_login(mobile_stub: str, tmp_path: Pat
     assert any(s.journey == "balance" and s.outcome == "ok" for s in samples)  # recovered
 
 
-def test_a_stalled_bank_shows_as_unserved_demand_and_late_latency(
-    mobile_stub: str, tmp_path: Path
-) -> None:
-    """Two customers stuck for 1.5 s: intents not started within 1 s are recorded unserved."""
-    out = tmp_path / "load.jsonl"
+def stalled_run(mobile_stub: str, out: Path, max_users: int | None) -> list[Sample]:
+    """Two customers to start with, the bank stalled for 1.5 s after the first samples."""
     config = stub_config(
         mobile_stub, users=2, rate_per_s=20, client_timeout_s=3.0, mix=(("balance", 1.0),)
     )
-    with running(config, out) as proc:
+    with running(dataclasses.replace(config, max_users=max_users), out) as proc:
         wait_for_samples(out, 5)
         httpx.post(f"{mobile_stub}/stub/stall", json={"seconds": 1.5})
         assert proc.wait(timeout_s=20) == 0, proc.failure()
-    intents = [s for s in read_samples(out) if s.journey == "balance"]
+    return [s for s in read_samples(out) if s.journey == "balance"]
+
+
+def test_a_pool_at_its_cap_shows_a_stall_as_unserved_demand(
+    mobile_stub: str, tmp_path: Path
+) -> None:
+    """A pool capped at its two customers: intents not started within 1 s are unserved, and
+    the summary says the generator fell short."""
+    out = tmp_path / "load.jsonl"
+    intents = stalled_run(mobile_stub, out, max_users=2)
     unserved = [s for s in intents if not s.served]
     assert len(intents) == 60
     assert 3 <= len(unserved) <= 20
     assert all(s.outcome == "failed" and s.detail == "unserved" for s in unserved)
     assert max(s.latency_ms for s in intents if s.served) > 1000  # measured from due time
+    summary = read_summary(out)
+    assert summary is not None and summary.unserved == len(unserved)
+    assert (summary.peak_users, summary.max_users) == (2, 2)
+
+
+def test_the_pool_grows_so_a_stalled_bank_gets_every_request(
+    mobile_stub: str, tmp_path: Path
+) -> None:
+    """With room to grow, the pool takes on customers while the bank stalls: every due
+    request is sent, and its latency shows the stall (measured from its due time)."""
+    out = tmp_path / "load.jsonl"
+    intents = stalled_run(mobile_stub, out, max_users=None)
+    assert len(intents) == 60 and all(s.served for s in intents)
+    assert max(s.latency_ms for s in intents) > 1000
+    summary = read_summary(out)
+    assert summary is not None and summary.unserved == 0 and summary.peak_users > 2
 
 
 def test_sigterm_stops_promptly_with_a_flushed_file(mobile_stub: str, tmp_path: Path) -> None:
@@ -240,3 +263,17 @@ def test_bad_flags_exit_non_zero_with_one_line(
     )
     assert done.returncode == 2
     assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_clock_starts_when_the_customers_are_ready(mobile_stub: str, tmp_path: Path) -> None:
+    """`await_ready` gives t0 once Locust is imported and the pool spawned: the first request
+    falls due right at t0 (not seconds into the baseline), the last one before t0 + duration."""
+    out = tmp_path / "load.jsonl"
+    started = time.time()
+    with running(stub_config(mobile_stub, rate_per_s=10.0), out) as proc:
+        t0 = proc.await_ready()
+        assert proc.wait(timeout_s=20) == 0, proc.failure()
+    samples = sorted(read_samples(out), key=lambda s: s.t_s)
+    assert t0 > started + 0.2  # importing Locust and spawning took time: t0 is after it
+    assert 0.0 <= samples[0].t_s - t0 < 0.15
+    assert samples[-1].t_s - t0 < 3.0

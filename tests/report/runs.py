@@ -47,7 +47,6 @@ load:
   users: 10
   rate_per_s: {rate}
   mix: {{balance: 75, transfer: 25}}
-  think_time_s: [0.5, 1.0]
   client_timeout_s: 5
   customers: 3
 phases:

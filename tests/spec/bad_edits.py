@@ -312,12 +312,12 @@ BAD_EDITS = [
         "expected a date",
     ),
     (
-        "think-time-backwards",
-        "think_time_s: [0.5, 2]",
-        "think_time_s: [3, 2]",
+        "think-time-no-longer-used",
+        "users: 10",
+        "users: 10\n  think_time_s: [0.5, 2]",
         "load.think_time_s",
         "think_time_s",
-        "0 <= min <= max",
+        "think_time_s is no longer used",
     ),
     (
         "latency-bars-out-of-order",

@@ -27,7 +27,7 @@ load:
   users: 10
   rate_per_s: 20
   mix: {balance: 3, transfer: 1}
-  think_time_s: [0.5, 2]
+  # no think time: requests fall due at rate_per_s whatever the bank does
   client_timeout_s: 5
   customers: 50
 phases:

@@ -104,7 +104,6 @@ def test_valid_experiments_schedule_inside_the_run(
             "users": 1,
             "rate_per_s": 1.0,
             "mix": {"balance": 1.0},
-            "think_time_s": [0, 1],
             "client_timeout_s": 1.0,
             "customers": 1,
         },

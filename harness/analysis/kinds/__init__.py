@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 
 from harness.analysis.checks import Check
 from harness.analysis.evidence import Evidence
-from harness.analysis.kinds import abort, cleanup, invariant, recovery, slo, timeline
+from harness.analysis.kinds import abort, cleanup, invariant, load, recovery, slo, timeline
 
 CheckKind = Callable[[Evidence], list[Check]]
 
@@ -22,6 +22,7 @@ CHECK_KINDS: Mapping[str, CheckKind] = {
     "abort": abort.checks,
     "timeline": timeline.checks,
     "cleanup": cleanup.checks,
+    "load": load.checks,
 }
 
 
