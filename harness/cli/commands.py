@@ -21,12 +21,13 @@ from harness.errors import (
     ConfigError,
     HarnessError,
 )
-from harness.interrupts import Interrupted
+from harness.interrupts import Interrupted, interruptible, shielded
 from harness.report.digest import write_suite_reports
 from harness.report.html import write_run_report
-from harness.runtime import make_runtime
+from harness.runtime import make_runtime, upfile
 from harness.runtime.base import BankConfig
-from harness.runtime.processes import find_leftovers, kill_leftovers
+from harness.runtime.leftovers import clean
+from harness.runtime.ownership import this_harness
 from harness.seeds import DEFAULT_SEED
 from harness.spec.loader import load_experiment, validate_files
 from harness.spec.model import Experiment
@@ -169,49 +170,60 @@ def cmd_up(args: argparse.Namespace) -> int:
         run_id, args.out / "runs" / run_id, args.profile, seed=args.seed, customers=args.customers
     )
     runtime = make_runtime(args.runtime)
+    state = upfile.UpState(this_harness(), run_id, str(config.run_dir), args.runtime)
+    upfile.claim(args.out, state)
+    code = EXIT_OK
     try:
-        placement = runtime.start(config)
-        where = {
-            "edge_url": placement.edge_url,
-            "fault_proxy_api": placement.proxy_api.url,
-            "services": {k: v.url for k, v in placement.services.items()},
-            "proxies": {k: v.address for k, v in placement.proxies.items()},
-            "admin_token": config.admin_token,
-            "customers": f"CUST-0001..CUST-{args.customers:04d}, password <id lower-cased>"
-            "-correct-horse",
-            "logs": str(config.run_dir / "logs"),
-        }
-        print(json.dumps(where, indent=2), flush=True)
-        print("bank is up; Ctrl-C here (or `harness down` elsewhere) stops it", file=sys.stderr)
-        while all(runtime.running(name) for name in SERVICE_NAMES):
-            time.sleep(1.0)
-        print("the bank was stopped (harness down)", file=sys.stderr)
-    except KeyboardInterrupt:
-        pass
+        with interruptible():
+            placement = runtime.start(config)
+            upfile.update(
+                args.out,
+                state.evolve(edge_url=placement.edge_url, fault_proxy_api=placement.proxy_api.url),
+            )
+            where = {
+                "edge_url": placement.edge_url,
+                "fault_proxy_api": placement.proxy_api.url,
+                "services": {k: v.url for k, v in placement.services.items()},
+                "proxies": {k: v.address for k, v in placement.proxies.items()},
+                "admin_token": config.admin_token,
+                "customers": f"CUST-0001..CUST-{args.customers:04d}, password <id lower-cased>"
+                "-correct-horse",
+                "logs": str(config.run_dir / "logs"),
+            }
+            print(json.dumps(where, indent=2), flush=True)
+            stop_hint = f"Ctrl-C here (or `harness down --out {args.out}` elsewhere) stops it"
+            print(f"bank is up; {stop_hint}", file=sys.stderr)
+            while all(runtime.running(name) for name in SERVICE_NAMES):
+                time.sleep(1.0)
+            stopped = [name for name in SERVICE_NAMES if not runtime.running(name)]
+            print(f"harness up: {', '.join(stopped)} stopped; stopping the bank", file=sys.stderr)
+            code = EXIT_INFRA
+    except Interrupted as exc:
+        print(f"harness up: {exc}; stopping the bank", file=sys.stderr)
     finally:
-        runtime.stop()
-    return EXIT_OK
+        with shielded(then_raise=False):  # a second signal must not leave the bank half-stopped
+            problems = runtime.stop()
+            upfile.release(args.out, state.owner)
+        for problem in problems:
+            print(f"harness up: {problem}", file=sys.stderr)
+    return code
 
 
 def cmd_down(args: argparse.Namespace) -> int:
-    return _clean(only_up=True)
+    for line in upfile.stop_up(args.out):
+        print(line)
+    return EXIT_OK
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    return _clean(only_up=False)
+    return _clean(args.out, everything=args.all)
 
 
-def _clean(only_up: bool) -> int:
-    leftovers = [p for p in find_leftovers() if p.run_id.startswith("up-") or not only_up]
-    for item in leftovers:
-        print(f"stopping pid {item.pid} (run {item.run_id}): {item.cmdline[:100]}")
-    kill_leftovers(leftovers)
-    from harness.runtime.docker_cleanup import remove_docker_leftovers
-
-    removed = remove_docker_leftovers(only_up=only_up)
-    for line in removed:
+def _clean(out: Path, *, everything: bool) -> int:
+    lines = clean(out, everything=everything)
+    for line in lines:
         print(line)
-    if not leftovers and not removed:
+    if not [line for line in lines if not line.startswith("warning:")]:
         print("nothing left behind")
     return EXIT_OK
 

@@ -100,10 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     up.add_argument("--runtime", default="local", choices=RUNTIME_NAMES, help="where the bank runs")
     up.add_argument("--out", type=Path, default=Path("reports"), help="where its logs and state go")
-    sub.add_parser("down", help="stop a bank started by `harness up` in another terminal")
+    down = sub.add_parser("down", help="stop the bank `harness up --out OUT` started elsewhere")
+    down.add_argument("--out", type=Path, default=Path("reports"), help="the `up`'s --out")
     report = sub.add_parser("report", help="re-analyse a stored run and rewrite its reports")
     report.add_argument("run_dir", type=Path, help="a run folder under reports/runs/")
-    sub.add_parser("doctor", help="find and remove what killed runs left behind")
+    doctor = sub.add_parser("doctor", help="remove what runs whose harness is gone left behind")
+    doctor.add_argument("--out", type=Path, default=Path("reports"), help="where runs are stored")
+    doctor.add_argument(
+        "--all", action="store_true", help="remove every run's leftovers, live runs included"
+    )
     images = sub.add_parser("images", help="build the Docker images (offline when no registry)")
     images.add_argument(
         "--base-image", default=None, help="base image (default: python:3.11-slim, or offline)"

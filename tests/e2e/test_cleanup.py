@@ -1,7 +1,9 @@
-"""End to end: Ctrl-C / SIGTERM at any moment leaves nothing behind; doctor cleans after SIGKILL."""
+"""End to end: Ctrl-C / SIGTERM at any moment leaves nothing behind; doctor cleans after SIGKILL
+and leaves a live bank alone; `harness up` stops its bank on SIGTERM and SIGHUP, and `down`."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness.control.toxiproxy import ProxyControl
+from harness.history.record import read_record
 from harness.runtime.faultproxy_process import FaultProxyProcess, start_fault_proxy
 from harness.runtime.processes import Leftover, find_leftovers
 from harness.topology import LINK_NAMES
@@ -119,43 +122,102 @@ def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
     assert [p.name for p in control.list() if p.name in LINK_NAMES] == []
 
 
-def test_doctor_removes_what_a_sigkilled_run_left(tmp_path: Path) -> None:
-    """SIGKILL the harness mid-run: its bank survives it; `harness doctor` removes all of it."""
+def test_doctor_removes_what_a_sigkilled_run_left(
+    tmp_path: Path, external_proxy: FaultProxyProcess
+) -> None:
+    """SIGKILL the harness mid-run: its bank and its proxies on the borrowed server survive it;
+    `harness doctor` removes all of it and marks the run interrupted."""
     name = "cleanup-sigkill"
     path = write_experiment(
         tmp_path, name, phases={"baseline": "30s", "fault": "2s", "recovery": "2s"}
     )
-    run = _harness("run", str(path), "--out", str(tmp_path))
+    control = ProxyControl(external_proxy.api)
+    url = external_proxy.api.url
+    run = _harness("run", str(path), "--out", str(tmp_path), "--toxiproxy-url", url)
     try:
         wait_for("the run to start", run_started(tmp_path, name), timeout_s=120)
         os.kill(run.pid, signal.SIGKILL)
         run.wait(timeout=10)
         left = _ours(name)
-        assert len(left) >= 7, "fault proxy, two cores, payments, clearing, mobile-api, load"
+        assert len(left) >= 6, "two cores, payments, clearing, mobile-api, ..., load"
         assert set(_mentioning(tmp_path)) <= set(left), "every child carries the run marker"
         assert any("harness.load.runner" in p.cmdline for p in _leftovers(name))
-        doctor = _harness("doctor")
+        assert {p.name for p in control.list()} >= set(LINK_NAMES)
+        doctor = _harness("doctor", "--out", str(tmp_path))
         output, _ = doctor.communicate(timeout=60)
         assert doctor.returncode == 0, output.decode()
-        assert f"stopping pid {left[0]}".encode() in output
-        gone = lambda: _ours(name) == [] and _mentioning(tmp_path) == []  # noqa: E731
-        wait_for("the leftovers to go", gone, timeout_s=10)
+        (run_dir,) = (tmp_path / "runs").glob(f"*-{name}-*")
+        gone = f"its harness (pid {run.pid}) is gone"
+        expected = f"stopped {len(left)} processes of run {run_dir.name} (pids "
+        assert expected.encode() in output and gone.encode() in output, output.decode()
+        gone_all = lambda: _ours(name) == [] and _mentioning(tmp_path) == []  # noqa: E731
+        wait_for("the leftovers to go", gone_all, timeout_s=10)
+        assert [p.name for p in control.list() if p.name in LINK_NAMES] == []
+        record = read_record(run_dir)
+        assert record.status == "interrupted"
+        assert record.error == (
+            f"killed: its harness (pid {run.pid}) died; cleaned by harness doctor"
+        )
     finally:
         _stop(run)
 
 
+def _up_run_id(out: Path) -> str:
+    run_id: str = json.loads((out / "up.json").read_text())["run_id"]
+    return run_id
+
+
+def _bank(run_id: str) -> list[int]:
+    return [p.pid for p in find_leftovers() if p.run_id == run_id]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_doctor_leaves_a_live_bank_alone_and_up_stops_it_on_a_signal(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    """With `harness up` alive, doctor touches none of its processes and customers still log
+    in; SIGTERM or SIGHUP (a closed terminal) to `up` then stops its whole bank."""
+    up = start_bank(tmp_path)
+    try:
+        where = bank_location(up)
+        run_id = _up_run_id(tmp_path)
+        bank = _bank(run_id)
+        assert len(bank) >= 6, "fault proxy, two cores, payments, clearing, mobile-api"
+        doctor = _harness("doctor", "--out", str(tmp_path))
+        output, _ = doctor.communicate(timeout=60)
+        assert doctor.returncode == 0, output.decode()
+        alone = f"left {len(bank)} processes of run {run_id} alone: its harness (pid {up.pid})"
+        assert alone.encode() in output, output.decode()
+        assert _bank(run_id) == bank
+        login = log_in(where["edge_url"], 2)
+        assert login.status_code == 200, login.text
+        up.send_signal(sig)
+        assert up.wait(timeout=60) == 0
+        assert _bank(run_id) == []
+        assert not (tmp_path / "up.json").exists()
+    finally:
+        if up.poll() is None:
+            up.kill()
+            up.wait()
+
+
 def test_up_serves_customers_and_down_stops_it(tmp_path: Path) -> None:
-    """`harness up` prints where the bank is; customers can log in; `harness down` stops it all."""
+    """`harness up` prints where the bank is; customers can log in; `harness down --out` asks
+    that `up` to stop, and its bank goes with it."""
     up = start_bank(tmp_path)
     try:
         where = bank_location(up)
         login = log_in(where["edge_url"], 3)
         assert login.status_code == 200, login.text
-        down = _harness("down")
-        output, _ = down.communicate(timeout=60)
+        run_id = _up_run_id(tmp_path)
+        assert _bank(run_id)
+        down = _harness("down", "--out", str(tmp_path))
+        output, _ = down.communicate(timeout=90)
         assert down.returncode == 0, output.decode()
+        assert f"stopped `harness up` (pid {up.pid})".encode() in output, output.decode()
         assert up.wait(timeout=30) == 0
-        assert [p for p in find_leftovers() if p.run_id.startswith("up-")] == []
+        assert _bank(run_id) == []
+        assert not (tmp_path / "up.json").exists()
     finally:
         if up.poll() is None:
             up.kill()
