@@ -20,6 +20,7 @@ from harness.analysis.result import read_result
 from harness.engine.run import RunOptions, run_experiment
 from harness.runtime.docker_cleanup import LABEL, docker_client
 from harness.runtime.images import IMAGES
+from harness.runtime.ownership import OWNER_LABEL, Owner
 from harness.spec.loader import load_experiment
 from tests.e2e.tiny import (
     bank_location,
@@ -57,6 +58,14 @@ def _labelled(client: Any, run_part: str) -> tuple[list[str], list[str]]:
         if run_part in n.attrs.get("Labels", {}).get(LABEL, "")
     ]
     return containers, networks
+
+
+def _owner_pids(client: Any, run_part: str) -> set[int | None]:
+    """The harness PIDs that the labels of `run_part`'s containers and networks name."""
+    labels = [c.labels for c in client.containers.list(all=True, filters={"label": LABEL})]
+    labels += [n.attrs.get("Labels", {}) for n in client.networks.list(filters={"label": LABEL})]
+    owners = [Owner.parse(x.get(OWNER_LABEL)) for x in labels if run_part in x.get(LABEL, "")]
+    return {o.pid if o else None for o in owners}
 
 
 def test_container_faults_and_verdict(tmp_path: Path, engine: Any) -> None:
@@ -131,8 +140,9 @@ def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, eng
         run.wait(timeout=10)
         containers, networks = _labelled(engine, name)
         assert len(containers) == 6 and len(networks) == 1, (containers, networks)
+        assert _owner_pids(engine, name) == {run.pid}, "every label names the harness"
         doctor = subprocess.run(
-            [sys.executable, "-m", "harness", "doctor"],
+            [sys.executable, "-m", "harness", "doctor", "--out", str(tmp_path)],
             capture_output=True,
             text=True,
             timeout=120,
@@ -140,7 +150,7 @@ def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, eng
         )
         assert doctor.returncode == 0, doctor.stdout + doctor.stderr
         assert _labelled(engine, name) == ([], [])
-        assert "removed network" in doctor.stdout
+        assert "removed 6 containers and 1 network of run" in doctor.stdout, doctor.stdout
     finally:
         if run.poll() is None:
             run.kill()
@@ -148,18 +158,26 @@ def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, eng
 
 
 def test_up_in_containers_and_down_stops_it(tmp_path: Path, engine: Any) -> None:
-    """`harness up --runtime docker` serves customers; `harness down` removes its containers
-    and network, and `up` then ends with exit 0 and no traceback."""
+    """`harness up --runtime docker` serves customers; doctor leaves its live containers alone;
+    `harness down` has `up` remove its containers and network, and `up` ends with exit 0."""
     up = start_bank(tmp_path, "--runtime", "docker")
     try:
         where = bank_location(up)
         login = log_in(where["edge_url"], 2)
         assert login.status_code == 200, login.text
-        down = subprocess.run(
-            [sys.executable, "-m", "harness", "down"],
+        assert _owner_pids(engine, "up-") >= {up.pid}
+        doctor = subprocess.run(
+            [sys.executable, "-m", "harness", "doctor", "--out", str(tmp_path)],
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
-        assert down.returncode == 0 and "removed network" in down.stdout, down.stdout
+        alone = "left 6 containers and 1 network of run up-"
+        assert alone in doctor.stdout and f"(pid {up.pid}) is alive" in doctor.stdout, doctor.stdout
+        assert log_in(where["edge_url"], 2).status_code == 200
+        down = subprocess.run(
+            [sys.executable, "-m", "harness", "down", "--out", str(tmp_path)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert down.returncode == 0 and "stopped `harness up`" in down.stdout, down.stdout
         _, errors = up.communicate(timeout=60)
         assert up.returncode == 0 and "Traceback" not in errors, errors
         assert _labelled(engine, "up-") == ([], [])
