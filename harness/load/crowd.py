@@ -1,7 +1,9 @@
 """The crowd of simulated customers of one run: who plays whom, and what they share.
 
-`LoadContext` holds the dispatcher, the sample sink, the run clock, passwords changed during
-the run, writes in flight (so a stop can record them as unknown) and the status-poll greenlets.
+`LoadContext` holds the dispatcher, the sample sink, the run clock, the customers' sessions
+(one per customer, shared by every user playing it), passwords changed during the run, writes
+in flight (so a stop can record them as unknown), the status-poll greenlets and the `started`
+event that opens the schedule once the customers are warmed up.
 Customer numbers map to the seeded ids of docs/bank-api.md (`CUST-0007`, `ACC-0007`).
 It must not send requests; journeys.py does. Imports gevent, so only the runner child uses it.
 """
@@ -45,6 +47,10 @@ class LoadContext:
     in_flight_writes: dict[int, Sample] = field(default_factory=dict)
     polls: gevent.pool.Group = field(default_factory=gevent.pool.Group)
     schedule_over: gevent.event.Event = field(default_factory=gevent.event.Event)
+    started: gevent.event.Event = field(default_factory=gevent.event.Event)
+    sessions: dict[int, str] = field(default_factory=dict)  # customer number -> access token
+    warm_up_until_s: float = 0.0  # on the warm-up clock: when customers stop trying to log in
+    ready: int = 0  # customers that finished their warm-up
     busy: int = 0  # customers holding an intent (waiting for its due time or running it)
     enrolled: int = 0
     unserved: int = 0  # due requests no customer was free to send

@@ -3,6 +3,9 @@
 Each simulated customer (one Locust user) is one bank customer, chosen deterministically from
 the seed. In a loop it takes the next intent from the `Dispatcher`, waits for its due time
 and runs the journey: login (a fresh app session), balance, movements, transfer, bill_payment.
+Before the run's clock starts, each of the first customers opens the app (logs in), so the
+baseline measures customers' requests and not a login storm of the harness's making; a
+session is shared by every user that plays the same customer (the pool grows with demand).
 It logs in when it has no session (waiting out a login's 429/503 Retry-After first), changes
 its password when the bank forces a reset, and drops the session on a 401 (or a 403
 `password_change_required`) so the next intent logs in again. Writes carry a fresh
@@ -58,13 +61,42 @@ class BankCustomer(FastHttpUser):
         self.balance_path = f"/v1/accounts/{self.account}/balance"
         self.movements_path = f"/v1/accounts/{self.account}/movements"
         self.rng = stream(self.load_context.config.seed, f"load:customer:{self.index}")
-        self.token: str | None = None
         self.login_not_before_s = 0.0
+        if not self.load_context.started.is_set():
+            self._warm_up()
+        self.load_context.ready += 1
+
+    @property
+    def token(self) -> str | None:
+        """This customer's session, shared by every user that plays the same customer."""
+        return self.load_context.sessions.get(self.number)
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        if value is None:
+            self.load_context.sessions.pop(self.number, None)
+        else:
+            self.load_context.sessions[self.number] = value
+
+    def _warm_up(self) -> None:
+        """Open the app before the run's clock starts: log in, waiting out a 429/503's
+        Retry-After until a session is open or the warm-up ends (any other refusal ends it at
+        once), so the first requests of the baseline are customers' requests, not a login
+        storm the harness caused."""
+        ctx = self.load_context
+        while self.token is None and ctx.clock.now_s() < ctx.warm_up_until_s:
+            due = Intent(0, ctx.clock.now_s(), "login")
+            answer = self._login(due)
+            if self.token is not None or answer.status not in (429, 503):
+                return  # in, or refused for good: the schedule will show what customers get
+            pause_s = retry_after_s(answer.retry_after)
+            gevent.sleep(min(pause_s, max(0.0, ctx.warm_up_until_s - ctx.clock.now_s())))
 
     @task
     def serve_next_intent(self) -> None:
         """Take the next intent, wait until it is due, run its journey."""
         ctx = self.load_context
+        ctx.started.wait()
         claim = ctx.dispatcher.claim(ctx.clock.now_s())
         if claim.unserved:
             ctx.record_unserved(claim.unserved)

@@ -49,8 +49,11 @@ from harness.logs import configure_logging  # noqa: E402
 
 FLUSH_PERIOD_S = 0.2
 SPAWN_PER_S = 1000.0
-GROW_AFTER_S = 0.05
-"""How long the next request may wait for a free customer before the pool grows."""
+GROW_AFTER_S = 0.25
+"""How long the next request may wait for a free customer before the pool grows (a quarter
+of the default start lag after which it would go unserved)."""
+WARM_UP_S = 30.0
+"""At most this long for the first customers to log in before the run's clock starts."""
 
 log = structlog.get_logger()
 
@@ -148,9 +151,15 @@ def run(config: LoadConfig, out_path: Path) -> int:
             gevent.signal_handler(signum, stop.set)
         pool = Pool(runner, config.users, config.pool_cap)
         gc.freeze()  # the modules' objects are for life: keep full collections off them
+        ctx.warm_up_until_s = ctx.clock.now_s() + WARM_UP_S
         pool.start()
+        while ctx.ready < config.users and ctx.clock.now_s() < ctx.warm_up_until_s:
+            if stop.wait(0.05):
+                break
         t0_s = ctx.clock.restart()  # the first request falls due now, with customers ready
+        ctx.started.set()
         write_json(ready_path(out_path), {"t0_s": t0_s})
+        log.info("load_warmed_up", customers=ctx.ready, sessions=len(ctx.sessions))
         flusher = gevent.spawn(flush_periodically, ctx, pool)
         log.info("load_started", users=config.users, cap=pool.cap, rate_per_s=config.rate_per_s)
         stopped_early = stop.wait(max(0.0, config.duration_s - ctx.clock.now_s()))

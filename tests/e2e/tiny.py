@@ -26,7 +26,6 @@ BASE: dict[str, Any] = {
         "users": 8,
         "rate_per_s": 20,
         "mix": {"balance": 1},
-        "think_time_s": [0, 0],
         "client_timeout_s": 2,
         "customers": 10,
     },

@@ -150,17 +150,45 @@ def test_a_refused_connection_fails_reads_and_sends_no_write(tmp_path: Path) -> 
 
 
 def test_customers_wait_out_retry_after_on_login(mobile_stub: str, tmp_path: Path) -> None:
-    """Logins shed with Retry-After: 1 for 1.5 s: each customer retries at most twice meanwhile."""
-    httpx.post(f"{mobile_stub}/stub/shed-logins", json={"seconds": 1.5})
+    """Logins shed with Retry-After: 1 for 1.5 s while the run goes on: each customer retries at
+    most twice meanwhile, and its intents in between fail without a request."""
     out = tmp_path / "load.jsonl"
-    with running(stub_config(mobile_stub, users=4, rate_per_s=20, duration_s=2.5), out) as proc:
+    config = stub_config(
+        mobile_stub, users=4, rate_per_s=20, duration_s=2.5,
+        mix=(("login", 1.0), ("balance", 1.0)),
+    )  # fmt: skip
+    with running(config, out) as proc:
+        t0 = proc.await_ready()
+        httpx.post(f"{mobile_stub}/stub/shed-logins", json={"seconds": 1.5})
         assert proc.wait(timeout_s=20) == 0, proc.failure()
-    samples = list(read_samples(out))
+    samples = [s for s in read_samples(out) if s.t_s >= t0]
     shed = Counter(s.customer for s in samples if s.journey == "login" and s.status == 503)
-    waiting = [s for s in samples if s.detail == "no_session waiting_retry_after"]
+    waiting = [s for s in samples if s.detail.endswith("waiting_retry_after")]
     assert shed and max(shed.values()) <= 2
     assert len(waiting) >= 10 and all(s.outcome == "failed" for s in waiting)
     assert any(s.journey == "balance" and s.outcome == "ok" for s in samples)  # recovered
+
+
+def test_the_warm_up_waits_out_a_shed_login_before_the_clock_starts(
+    mobile_stub: str, tmp_path: Path
+) -> None:
+    """Logins shed for 1.5 s before the run: the customers wait them out while warming up,
+    so the clock starts after them and the baseline sees no login storm."""
+    httpx.post(f"{mobile_stub}/stub/shed-logins", json={"seconds": 1.5})
+    started = time.time()
+    out = tmp_path / "load.jsonl"
+    with running(stub_config(mobile_stub, users=4, rate_per_s=20, duration_s=2.5), out) as proc:
+        t0 = proc.await_ready()
+        assert proc.wait(timeout_s=20) == 0, proc.failure()
+    samples = list(read_samples(out))
+    shed = [s for s in samples if s.journey == "login" and s.status == 503]
+    assert shed and all(s.t_s < t0 for s in shed)
+    assert max(Counter(s.customer for s in shed).values()) <= 2
+    assert t0 - started >= 1.0
+    after = [s for s in samples if s.t_s >= t0]
+    assert not [s for s in after if s.journey == "login" and s.status == 503]
+    assert not [s for s in after if s.detail.endswith("waiting_retry_after")]
+    assert any(s.journey == "balance" and s.outcome == "ok" for s in after)
 
 
 def stalled_run(mobile_stub: str, out: Path, max_users: int | None) -> list[Sample]:
@@ -274,6 +302,9 @@ def test_the_clock_starts_when_the_customers_are_ready(mobile_stub: str, tmp_pat
         t0 = proc.await_ready()
         assert proc.wait(timeout_s=20) == 0, proc.failure()
     samples = sorted(read_samples(out), key=lambda s: s.t_s)
+    warm_up = [s for s in samples if s.t_s < t0]
+    assert warm_up and {s.journey for s in warm_up} <= {"login", "password_change"}
+    samples = [s for s in samples if s.t_s >= t0]
     assert t0 > started + 0.2  # importing Locust and spawning took time: t0 is after it
     assert 0.0 <= samples[0].t_s - t0 < 0.15
     assert samples[-1].t_s - t0 < 3.0
