@@ -3,6 +3,7 @@
     HarnessError
      ├── ConfigError   bad input: an experiment file, a CLI flag, an API body   (exit 2)
      ├── InfraError    the machinery failed: a process, a port, a container     (exit 3)
+     │    ├── UnplannedExitError  a part of the bank stopped outside the plan
      │    └── ProxyError   the fault proxy refused or failed a call
      └── LoadError     the load generator could not run                         (exit 3)
 
@@ -35,6 +36,12 @@ class ConfigError(HarnessError):
 
 class InfraError(HarnessError):
     """A runtime, process, port or container could not be brought to the wanted state."""
+
+
+class UnplannedExitError(InfraError):
+    """A part of the bank stopped although no fault or stop asked it to: the run says nothing
+    about the bank's resilience (the harness or the machine failed, or the bank crashed by
+    itself), so it is inconclusive, never a verdict."""
 
 
 class ProxyError(InfraError):

@@ -21,12 +21,14 @@ from harness import __version__
 from harness.control.bank import BankAdmin
 from harness.control.toxiproxy import ProxyControl
 from harness.engine.abort import AbortWatch
+from harness.engine.bankwatch import BankWatch
 from harness.engine.exports import collect_exports, settle_payments
 from harness.engine.progress import Progress
 from harness.engine.timeline import Scheduled, Timeline
-from harness.errors import ConfigError, LoadError
+from harness.errors import ConfigError, LoadError, UnplannedExitError
 from harness.faults import FaultContext, build_fault
 from harness.history.record import (
+    AbortRecord,
     PhaseSpan,
     PlannedAction,
     RunRecord,
@@ -122,6 +124,11 @@ class ExperimentRun:
         try:
             with interruptible():
                 self._execute()
+        except (
+            UnplannedExitError
+        ) as exc:  # recorded, not raised: the run is inconclusive, with a report
+            self.record = self.record.evolve(status="error", error=f"the bank broke: {exc}")
+            log.warning("bank_died", error=str(exc))
         except Interrupted as exc:
             self.record = self.record.evolve(status="interrupted", error=f"interrupted by {exc}")
             raise
@@ -152,7 +159,13 @@ class ExperimentRun:
         self._save()
         watch = AbortWatch(self.experiment.abort, samples, self.t0)
         progress = Progress(self.schedule, watch, enabled=self.options.progress)
-        abort = self.timeline.run(self.t0, self.schedule.total_s, should_abort=progress.tick)
+        bank = BankWatch(self.runtime)
+
+        def tick(now_s: float) -> AbortRecord | None:
+            bank.check(now_s)
+            return progress.tick(now_s)
+
+        abort = self.timeline.run(self.t0, self.schedule.total_s, should_abort=tick)
         progress.close()
         self._end_load(graceful=abort is None)
         self.record = self.record.evolve(unhealed=tuple(self.timeline.heal_all(self.t0)))

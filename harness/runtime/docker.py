@@ -41,6 +41,7 @@ class DockerRuntime:
         self.client: Any = None
         self.network: Any = None
         self.containers: dict[str, Any] = {}
+        self.planned_down: set[str] = set()
         self.placement: Placement | None = None
         self.run_id = ""
         self.owner = this_harness()
@@ -161,7 +162,15 @@ class DockerRuntime:
             return False
         return bool(container.status in ("running", "paused"))
 
+    def unplanned_exits(self) -> list[str]:
+        return [
+            f"container {name} stopped outside the plan"
+            for name in self.containers
+            if name not in self.planned_down and not self.running(name)
+        ]
+
     def crash(self, service: str) -> None:
+        self.planned_down.add(service)
         container = self._container(service)
         container.reload()
         if container.status == "paused":
@@ -178,11 +187,13 @@ class DockerRuntime:
             container.unpause()
 
     def restart(self, service: str) -> None:
+        self.planned_down.discard(service)
         self.thaw(service)
         self._container(service).restart(timeout=2)
         self._wait_healthy(service)
 
     def start_frozen(self, service: str) -> None:
+        self.planned_down.discard(service)
         container = self._container(service)
         container.start()
         container.pause()

@@ -110,6 +110,12 @@ class LocalRuntime:
     def running(self, service: str) -> bool:
         return self._group().get(service).alive()
 
+    def unplanned_exits(self) -> list[str]:
+        exits = self._group().unplanned_exits()
+        if self.fault_proxy is not None and not self.fault_proxy.alive():
+            exits.append("the fault proxy exited outside the plan")
+        return exits
+
     def crash(self, service: str) -> None:
         self._group().kill(service)
 

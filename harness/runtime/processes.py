@@ -51,6 +51,16 @@ class ProcessGroup:
     run_id: str
     env: Mapping[str, str] = field(default_factory=dict)
     children: dict[str, Child] = field(default_factory=dict)
+    planned_down: set[str] = field(default_factory=set)
+    """Children stopped on purpose (a crash fault, a stop) and not started again since."""
+
+    def unplanned_exits(self) -> list[str]:
+        """Children that exited although nothing stopped them, with their exit codes."""
+        return [
+            f"{name} exited with code {child.popen.returncode} outside the plan"
+            for name, child in self.children.items()
+            if name not in self.planned_down and not child.alive()
+        ]
 
     def start(self, name: str, argv: Sequence[str], log_path: Path) -> Child:
         """Start `argv` with its output in `log_path`; the child ignores terminal Ctrl-C."""
@@ -61,6 +71,7 @@ class ProcessGroup:
                 popen = launch(argv, env=env, run_id=self.run_id, stdout=out)
             child = Child(name, tuple(argv), log_path, popen)
             self.children[name] = child
+            self.planned_down.discard(name)
         log.debug("process_started", name=name, pid=child.pid)
         return child
 
@@ -72,6 +83,7 @@ class ProcessGroup:
     def kill(self, name: str) -> None:
         """SIGKILL `name` (a crash) and reap it."""
         child = self.get(name)
+        self.planned_down.add(name)
         if child.frozen:
             self.thaw(name)
         if child.alive():
@@ -100,6 +112,7 @@ class ProcessGroup:
 
     def stop_one(self, name: str, timeout_s: float = 5.0) -> None:
         child = self.get(name)
+        self.planned_down.add(name)
         child.frozen = False
         terminate(child.popen, timeout_s)
 
@@ -107,6 +120,7 @@ class ProcessGroup:
         """Stop every child (SIGTERM, then SIGKILL); returns the names that would not die."""
         for child in self.children.values():
             child.frozen = False
+        self.planned_down.update(self.children)
         return terminate_all({c.name: c.popen for c in self.children.values()}, timeout_s)
 
 

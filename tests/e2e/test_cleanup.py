@@ -222,3 +222,28 @@ def test_up_serves_customers_and_down_stops_it(tmp_path: Path) -> None:
         if up.poll() is None:
             up.kill()
             up.wait()
+
+
+def test_a_bank_process_that_dies_outside_the_plan_makes_the_run_inconclusive(
+    tmp_path: Path,
+) -> None:
+    """Clearing killed from outside mid-run: no verdict on the bank, exit 3, the report names
+    what stopped, and nothing is left behind."""
+    name = "unplanned-exit"
+    path = write_experiment(tmp_path, name, timeline=[TOXIC])
+    run = _harness("run", str(path), "--out", str(tmp_path))
+    try:
+        wait_for("the run", run_started(tmp_path, name))
+        (clearing,) = [p for p in _leftovers(name) if "targets.clearing" in p.cmdline]
+        os.kill(clearing.pid, signal.SIGKILL)
+        output, _ = run.communicate(timeout=90)
+    finally:
+        _stop(run)
+    assert run.returncode == 3, output.decode()
+    assert b"Traceback" not in output, output.decode()
+    (folder,) = (tmp_path / "runs").glob(f"*-{name}-*")
+    result = json.loads((folder / "result.json").read_text())
+    assert result["actual"]["verdict"] == "inconclusive"
+    assert "clearing exited with code -9 outside the plan" in result["actual"]["reason"]
+    assert "outside the plan" in (folder / "report.html").read_text()
+    assert _leftovers(name) == []

@@ -33,7 +33,7 @@ def test_off_a_terminal_a_heartbeat_line_says_phase_time_left_rate_and_errors(
     shown = Progress(schedule, watch, enabled=True, stream=out)
     shown.tick(7.5)
     shown.close()
-    assert out.getvalue() == "  fault       22.5 s left     10 req/s   30.0% errors\n"
+    assert out.getvalue() == "  baseline    27.5 s left     10 req/s   30.0% errors\n"
     silent = io.StringIO()
     Progress(schedule, watch, enabled=False, stream=silent).tick(7.5)
     assert silent.getvalue() == ""
