@@ -167,7 +167,12 @@ def cmd_up(args: argparse.Namespace) -> int:
     _ensure_out_dir(args.out)
     run_id = "up-" + new_run_id("bank", args.profile)
     config = BankConfig(
-        run_id, args.out / "runs" / run_id, args.profile, seed=args.seed, customers=args.customers
+        run_id,
+        args.out / "runs" / run_id,
+        args.profile,
+        seed=args.seed,
+        customers=args.customers,
+        toxiproxy_url=args.toxiproxy_url,
     )
     runtime = make_runtime(args.runtime)
     state = upfile.UpState(this_harness(), run_id, str(config.run_dir), args.runtime)

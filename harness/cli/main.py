@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     up.add_argument("--runtime", default="local", choices=RUNTIME_NAMES, help="where the bank runs")
     up.add_argument("--out", type=Path, default=Path("reports"), help="where its logs and state go")
+    up.add_argument(
+        "--toxiproxy-url",
+        default=None,
+        help="use a Toxiproxy server that already runs (default: start the built-in one)",
+    )
     down = sub.add_parser("down", help="stop the bank `harness up --out OUT` started elsewhere")
     down.add_argument("--out", type=Path, default=Path("reports"), help="the `up`'s --out")
     report = sub.add_parser("report", help="re-analyse a stored run and rewrite its reports")

@@ -99,7 +99,7 @@ def context(run: RunFolder) -> dict[str, Any]:
         "incident": result.experiment.incident,
         "load": load_summary(parsed),
         "timeline": timeline_rows(result.record),
-        "cards": kpi_cards(result.kpis),
+        "cards": kpi_cards(result.kpis, result.record.load),
         "charts": charts(run),
         "phase_rows": phase_rows(result),
         "invariant_checks": result.checks_of("invariant"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from harness.analysis.result import Kpis
+from harness.history.record import LoadRecord
 
 Tone = Literal["good", "bad", "neutral"]
 Better = Literal["lower", "higher"]
@@ -102,8 +103,16 @@ def _ttr_detail(kpis: Kpis) -> str:
     return " · ".join(parts) or "no recovery bar"
 
 
-def kpi_cards(kpis: Kpis | None) -> list[KpiCard]:
-    """The KPI cards of a run, in reading order; empty when the run has no KPIs."""
+def _generator(load: LoadRecord | None) -> str:
+    if load is None:
+        return ""
+    saturated = " · its CPU saturated" if load.cpu_saturated else ""
+    return f" · generator pool peaked at {load.peak_users} of {load.max_users}{saturated}"
+
+
+def kpi_cards(kpis: Kpis | None, load: LoadRecord | None = None) -> list[KpiCard]:
+    """The KPI cards of a run, in reading order; empty when the run has no KPIs. Unserved
+    demand is the generator's shortfall, shown apart from the bank's availability."""
     if kpis is None:
         return []
     budget = kpis.error_budget
@@ -149,8 +158,8 @@ def kpi_cards(kpis: Kpis | None) -> list[KpiCard]:
         KpiCard(
             "Unserved demand",
             f"{unserved:,} requests",
-            f"due but never sent, of {kpis.requests:,} due",
-            "good" if unserved == 0 else "bad",
+            f"due but never sent, of {kpis.requests:,} due{_generator(load)}",
+            "good" if unserved == 0 and not (load and load.cpu_saturated) else "bad",
         ),
         KpiCard(
             "Money invariants",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import structlog
 
-from harness.cli.main import main
+from harness.cli.main import build_parser, main
 from harness.logs import configure_logging
 
 EXPERIMENT = str(Path(__file__).resolve().parents[2] / "experiments" / "interbank-core-crash.yaml")
@@ -93,3 +93,9 @@ def test_no_color_turns_the_console_colours_off(monkeypatch: pytest.MonkeyPatch)
         configure_logging("info", stream=screen)
         structlog.get_logger().info("hello")
         assert ("\x1b[" in screen.getvalue()) is coloured, screen.getvalue()
+
+
+def test_up_takes_a_toxiproxy_url_like_run() -> None:
+    """`harness up` can use a Toxiproxy server that already runs, as `run` and `suite` can."""
+    args = build_parser().parse_args(["up", "--toxiproxy-url", "http://127.0.0.1:8474"])
+    assert args.toxiproxy_url == "http://127.0.0.1:8474"

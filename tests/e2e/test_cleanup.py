@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,7 +93,7 @@ def _toxics(control: ProxyControl) -> int:
 
 
 @pytest.mark.parametrize("moment", ["startup", "fault", "recovery"])
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
     tmp_path: Path, external_proxy: FaultProxyProcess, moment: str, sig: signal.Signals
 ) -> None:
@@ -120,6 +122,40 @@ def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
     assert b"Traceback" not in output, output.decode()
     assert _leftovers(name) == []
     assert [p.name for p in control.list() if p.name in LINK_NAMES] == []
+
+
+RESTART = {"at": "fault+1s", "action": "restart", "service": "payments"}
+"""A step that takes a second or two (it waits for payments to be healthy): a signal can land
+inside it."""
+
+
+@pytest.mark.parametrize("draw", [0, 1])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_signal_at_a_seeded_random_moment_leaves_nothing(
+    tmp_path: Path, external_proxy: FaultProxyProcess, sig: signal.Signals, draw: int
+) -> None:
+    """Property-style: at a moment drawn from a seeded generator (inside an inject or a heal,
+    or between them), each signal ends the run with exit 3 and leaves no process, no proxy
+    and no toxic."""
+    moment_s = random.Random(f"{sig.name}:{draw}").uniform(0.0, 10.0)
+    name = f"random-{sig.name.lower()}-{draw}"
+    path = write_experiment(tmp_path, name, timeline=[TOXIC, RESTART])
+    control = ProxyControl(external_proxy.api)
+    run = _harness(
+        "run", str(path), "--out", str(tmp_path), "--toxiproxy-url", external_proxy.api.url
+    )
+    try:
+        wait_for("the run", run_started(tmp_path, name))
+        time.sleep(moment_s)  # the drawn moment of the run: the point under test, not a wait
+        run.send_signal(sig)
+        output, _ = run.communicate(timeout=60)
+    finally:
+        _stop(run)
+    assert run.returncode == 3, f"at t+{moment_s:.2f} s: {output.decode()}"
+    assert b"Traceback" not in output, output.decode()
+    assert _leftovers(name) == []
+    assert [p.name for p in control.list() if p.name in LINK_NAMES] == []
+    assert _toxics(control) == 0
 
 
 def test_doctor_removes_what_a_sigkilled_run_left(
