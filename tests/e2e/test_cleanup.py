@@ -92,6 +92,19 @@ def _toxics(control: ProxyControl) -> int:
     return sum(len(p.toxics) for p in control.list() if p.name in LINK_NAMES)
 
 
+def _interrupt(
+    run: subprocess.Popen[bytes], sig: signal.Signals, name: str, control: ProxyControl, when: str
+) -> None:
+    """Send `sig`; the run must exit 3, cleanly, leaving no process, proxy or toxic."""
+    run.send_signal(sig)
+    output, _ = run.communicate(timeout=60)
+    assert run.returncode == 3, f"{sig.name} at {when}: {output.decode()}"
+    assert b"Traceback" not in output, output.decode()
+    assert _leftovers(name) == []
+    assert [p.name for p in control.list() if p.name in LINK_NAMES] == []
+    assert _toxics(control) == 0
+
+
 @pytest.mark.parametrize("moment", ["startup", "fault", "recovery"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
@@ -114,14 +127,9 @@ def test_a_signal_at_any_moment_leaves_no_process_and_no_toxic(
             wait_for("the toxic", lambda: _toxics(control) > 0)
             wait_for("the heal", lambda: _toxics(control) == 0)  # the recovery phase began
         assert _ours(name), "the bank should be running at this moment"
-        run.send_signal(sig)
-        output, _ = run.communicate(timeout=60)
+        _interrupt(run, sig, name, control, moment)
     finally:
         _stop(run)
-    assert run.returncode == 3, output.decode()
-    assert b"Traceback" not in output, output.decode()
-    assert _leftovers(name) == []
-    assert [p.name for p in control.list() if p.name in LINK_NAMES] == []
 
 
 RESTART = {"at": "fault+1s", "action": "restart", "service": "payments"}
@@ -147,15 +155,9 @@ def test_a_signal_at_a_seeded_random_moment_leaves_nothing(
     try:
         wait_for("the run", run_started(tmp_path, name))
         time.sleep(moment_s)  # the drawn moment of the run: the point under test, not a wait
-        run.send_signal(sig)
-        output, _ = run.communicate(timeout=60)
+        _interrupt(run, sig, name, control, f"t+{moment_s:.2f} s")
     finally:
         _stop(run)
-    assert run.returncode == 3, f"at t+{moment_s:.2f} s: {output.decode()}"
-    assert b"Traceback" not in output, output.decode()
-    assert _leftovers(name) == []
-    assert [p.name for p in control.list() if p.name in LINK_NAMES] == []
-    assert _toxics(control) == 0
 
 
 def test_doctor_removes_what_a_sigkilled_run_left(
