@@ -135,6 +135,7 @@ def evidence_of(
         invariants=invariants,
         abort=record.abort,
         load=record.load,
+        machine=record.machine,
         timeline=record.timeline,
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.history.record import AbortRecord, LoadRecord, TimelineEvent
+from harness.history.record import AbortRecord, LoadRecord, MachineRecord, TimelineEvent
 from harness.history.samples import Sample
 from harness.invariants import InvariantResult
 from harness.metrics import Window
@@ -47,6 +47,7 @@ class Evidence:
     invariants: tuple[InvariantResult, ...] = ()
     abort: AbortRecord | None = None
     load: LoadRecord | None = None
+    machine: MachineRecord | None = None
     timeline: tuple[TimelineEvent, ...] = ()
 
     def window(self, phase: str) -> Window | None:

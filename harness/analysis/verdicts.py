@@ -1,14 +1,14 @@
 """Verdicts: the run's checks merged into one, and that one held against the expectation.
 
-A run is `pass`, `fail` or `inconclusive`. It is inconclusive, and says nothing about the
-bank, when the steady state did not hold before the first fault (a baseline SLO check
-failed: Chaos Toolkit's steady-state hypothesis), when the experiment was not carried out as
-written (a fault that could not be injected or healed, a saturated load generator: an
-undecided check of an `INFRASTRUCTURE_KINDS` kind), or when every other check passed but some
+A run is `pass`, `fail` or `inconclusive`. It is inconclusive, and says nothing about the bank,
+when the steady state did not hold before the first fault (a baseline SLO check failed: Chaos
+Toolkit's steady-state hypothesis), when the experiment was not carried out as written (a fault
+that could not be injected, a load generator or a machine whose CPUs were busy with other work:
+an undecided check of an `INFRASTRUCTURE_KINDS` kind), or when every other check passed but some
 could not be decided (too few requests). Otherwise checks merge as fail > undecided > pass
 (Jepsen's compose): a fail decided on enough evidence stands beside an undecided check. An
-inconclusive run is never counted as a detection or a miss. An expectation names a verdict
-and, for a fail, the check ids (or id globs) that must be among the failing ones. Pure.
+inconclusive run is never counted as a detection or a miss. An expectation names a verdict and,
+for a fail, the check ids (or id globs) that must be among the failing ones. Pure.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from harness.analysis.checks import Check
 
 RunVerdict = Literal["pass", "fail", "inconclusive"]
 STEADY_STATE_PHASE = "baseline"
-INFRASTRUCTURE_KINDS = ("timeline", "load")
+INFRASTRUCTURE_KINDS = ("timeline", "load", "machine")
 """Check kinds about the harness carrying out the experiment, not about the bank."""
 
 
@@ -47,15 +47,18 @@ def overall(checks: Sequence[Check]) -> Verdict:
     ids = {s: tuple(str(c.id) for c in checks if c.status == s) for s in statuses}
     if not checks:
         return Verdict("inconclusive", ("no check was evaluated",))
+    undecided = [c for c in checks if c.status == "unknown"]
+    not_carried_out = [c for c in undecided if c.kind in INFRASTRUCTURE_KINDS]
+    if not_carried_out:  # first: the likeliest cause of an unhealthy baseline too
+        reasons = tuple(f"{c.id}: {c.reason}" for c in not_carried_out)
+        return Verdict("inconclusive", reasons, ids["fail"], ids["unknown"], ids["pass"])
     unhealthy = [c for c in checks if steady_state_broken(c)]
     if unhealthy:
         reasons = tuple(f"the bank was not healthy before the fault: {c.reason}" for c in unhealthy)
         return Verdict("inconclusive", reasons, ids["fail"], ids["unknown"], ids["pass"])
-    undecided = [c for c in checks if c.status == "unknown"]
-    not_carried_out = [c for c in undecided if c.kind in INFRASTRUCTURE_KINDS]
     failed = [c for c in checks if c.status == "fail"]
-    if not_carried_out or (undecided and not failed):
-        reasons = tuple(f"{c.id}: {c.reason}" for c in not_carried_out or undecided)
+    if undecided and not failed:
+        reasons = tuple(f"{c.id}: {c.reason}" for c in undecided)
         return Verdict("inconclusive", reasons, ids["fail"], ids["unknown"], ids["pass"])
     if failed:
         reasons = tuple(f"{c.id}: {c.reason}" for c in failed)

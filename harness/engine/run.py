@@ -167,6 +167,7 @@ class ExperimentRun:
 
         abort = self.timeline.run(self.t0, self.schedule.total_s, should_abort=tick)
         progress.close()
+        self.record = self.record.evolve(machine=bank.machine.record())
         self._end_load(graceful=abort is None)
         self.record = self.record.evolve(unhealed=tuple(self.timeline.heal_all(self.t0)))
         settle_payments(admin, timeout_s=10.0)

@@ -89,6 +89,17 @@ class LoadRecord:
 
 
 @dataclass(frozen=True)
+class MachineRecord:
+    """How much of the machine's CPU went to work that was not this run's (percent of all
+    cores, mean and peak over one-second samples while the run went on)."""
+
+    cores: int
+    foreign_cpu_pct_mean: float
+    foreign_cpu_pct_peak: float
+    samples: int
+
+
+@dataclass(frozen=True)
 class RunRecord:
     run_id: str
     experiment: str
@@ -111,6 +122,7 @@ class RunRecord:
     teardown_problems: tuple[str, ...] = ()
     abort: AbortRecord | None = None
     load: LoadRecord | None = None
+    machine: MachineRecord | None = None
     active_dc: str | None = None
     error: str | None = None
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from harness.analysis.checks import Check
 from harness.analysis.result import RunResult
-from harness.analysis.verdicts import steady_state_broken
+from harness.analysis.verdicts import INFRASTRUCTURE_KINDS, steady_state_broken
 from harness.history.record import RunRecord
 from harness.invariants.result import money
 from harness.metrics import PhaseStats
@@ -79,7 +79,11 @@ def verdict_view(result: RunResult) -> VerdictView:
     wanted = "fail" if status == "fail" else "unknown"
     carrying = [c for c in result.checks if c.status == wanted]
     if status == "inconclusive":
-        carrying = [c for c in result.checks if steady_state_broken(c)] or carrying
+        not_carried_out = [
+            c for c in result.checks if c.status == "unknown" and c.kind in INFRASTRUCTURE_KINDS
+        ]
+        unhealthy = [c for c in result.checks if steady_state_broken(c)]
+        carrying = not_carried_out or unhealthy or carrying
     return VerdictView(
         expected=result.expected.verdict,
         because=result.expected.because,

@@ -46,6 +46,10 @@ class Runtime(Protocol):
 
     def running(self, service: str) -> bool: ...
 
+    def container_ids(self) -> tuple[str, ...]:
+        """The ids of the containers this runtime started (none for processes)."""
+        ...
+
     def unplanned_exits(self) -> list[str]:
         """What of the bank stopped although no fault or stop asked it to, in words."""
         ...

@@ -162,6 +162,9 @@ class DockerRuntime:
             return False
         return bool(container.status in ("running", "paused"))
 
+    def container_ids(self) -> tuple[str, ...]:
+        return tuple(str(c.id) for c in self.containers.values())
+
     def unplanned_exits(self) -> list[str]:
         return [
             f"container {name} stopped outside the plan"

@@ -110,6 +110,9 @@ class LocalRuntime:
     def running(self, service: str) -> bool:
         return self._group().get(service).alive()
 
+    def container_ids(self) -> tuple[str, ...]:
+        return ()
+
     def unplanned_exits(self) -> list[str]:
         exits = self._group().unplanned_exits()
         if self.fault_proxy is not None and not self.fault_proxy.alive():

@@ -13,13 +13,14 @@ from harness.analysis.kinds import (
     cleanup,
     evaluate,
     invariant,
+    machine,
     recovery,
     slo,
     timeline,
 )
 from harness.analysis.verdicts import matches_expectation, overall
 from harness.errors import ConfigError
-from harness.history.record import AbortRecord, TimelineEvent
+from harness.history.record import AbortRecord, MachineRecord, TimelineEvent
 from harness.history.samples import Outcome, Sample
 from harness.invariants import InvariantResult
 from harness.metrics import Window
@@ -271,3 +272,16 @@ def test_a_crashing_check_is_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
     checks = slo.checks(evidence)
     assert checks[0].status == "unknown"
     assert checks[0].reason.endswith("crashed: ZeroDivisionError: no seconds")
+
+
+def test_a_machine_busy_with_other_work_makes_the_run_inconclusive() -> None:
+    """Other work's mean CPU share above the bar: `machine:cpu` unknown, whatever failed."""
+    busy = replace(run(0, 0), machine=MachineRecord(2, 41.5, 88.0, 30))
+    (check,) = machine.checks(busy)
+    assert (str(check.id), check.status) == ("machine:cpu", "unknown")
+    assert "41.5 % of its 2 cores" in check.reason
+    bad = Check(CheckId.parse("slo:balance:fault:availability"), "fail", "94.9 %")
+    assert overall([bad, check]).status == "inconclusive"
+    quiet = replace(run(0, 0), machine=MachineRecord(2, 3.0, 9.0, 30))
+    assert [c.status for c in machine.checks(quiet)] == ["pass"]
+    assert machine.checks(run(0, 0)) == []

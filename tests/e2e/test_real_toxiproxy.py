@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.tiny import unless_the_machine_was_busy
 from tests.faultproxy.servers import REFERENCE, ServerProcess, reference_missing_reason
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,6 +38,7 @@ def test_interbank_crash_gives_the_same_verdicts_through_a_real_toxiproxy(tmp_pa
             ],
             capture_output=True, text=True, timeout=600, check=False, cwd=REPO,
         )  # fmt: skip
+        unless_the_machine_was_busy(done.stderr)
         assert done.returncode == 0, done.stderr[-3000:]
         assert done.stderr.count("✔ interbank-core-crash") == 2, done.stderr[-3000:]
         status, body = server.get("/proxies")

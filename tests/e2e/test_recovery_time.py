@@ -10,7 +10,7 @@ from harness.analysis.assessment import analyse_run
 from harness.analysis.result import read_result
 from harness.engine.run import RunOptions, run_experiment
 from harness.spec.loader import load_experiment
-from tests.e2e.tiny import write_experiment
+from tests.e2e.tiny import unless_the_machine_was_busy, write_experiment
 
 pytestmark = pytest.mark.e2e
 
@@ -31,6 +31,7 @@ def test_time_to_recover_matches_a_known_outage(tmp_path: Path) -> None:
     assert ttr is not None and abs(ttr - 3.0) <= 1.0, result.kpis
     fault = next(p for p in result.phases if p.journey == "balance" and p.phase == "fault")
     assert fault.availability_pct is not None and fault.availability_pct < 20, fault  # it happened
+    unless_the_machine_was_busy(outcome.reason)
     assert outcome.matched, outcome.reason
     assert [e.step for e in result.record.timeline] == ["inject", "heal"]
     assert all(e.outcome == "ok" for e in result.record.timeline)

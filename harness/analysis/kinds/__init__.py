@@ -11,7 +11,16 @@ from collections.abc import Callable, Mapping
 
 from harness.analysis.checks import Check
 from harness.analysis.evidence import Evidence
-from harness.analysis.kinds import abort, cleanup, invariant, load, recovery, slo, timeline
+from harness.analysis.kinds import (
+    abort,
+    cleanup,
+    invariant,
+    load,
+    machine,
+    recovery,
+    slo,
+    timeline,
+)
 
 CheckKind = Callable[[Evidence], list[Check]]
 
@@ -23,6 +32,7 @@ CHECK_KINDS: Mapping[str, CheckKind] = {
     "timeline": timeline.checks,
     "cleanup": cleanup.checks,
     "load": load.checks,
+    "machine": machine.checks,
 }
 
 
