@@ -115,7 +115,10 @@ def build_app(config: SchemeConfig, seed: int, admin_token: str, profile: Profil
     async def pacs008(body: Pacs008Body) -> dict[str, object]:
         first = scheme.receive(Pacs008(**body.model_dump()))
         if first.settles_at_s is not None:
-            await asyncio.sleep(max(0.0, first.settles_at_s - time.time()))
+            # asyncio's timer may wake a hair before the wall clock reaches settlement (its
+            # clock is monotonic and it rounds to its resolution): sleep again until it has
+            while (left_s := first.settles_at_s - time.time()) > 0:
+                await asyncio.sleep(left_s)
         return answer_json(scheme.outcome(body.msg_id))
 
     @app.post("/v1/pacs028")
