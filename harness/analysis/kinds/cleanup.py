@@ -9,18 +9,8 @@ from __future__ import annotations
 
 from harness.analysis.checks import Check
 from harness.analysis.evidence import Evidence
-from harness.spec.check_ids import CheckId
+from harness.analysis.kinds.timeline import steps_not_ok
 
 
 def checks(evidence: Evidence) -> list[Check]:
-    broken = [e for e in evidence.timeline if e.step == "heal" and e.outcome != "ok"]
-    if not broken:
-        return []
-    step = broken[0]
-    return [
-        Check(
-            CheckId("cleanup", step.kind),
-            "unknown",
-            f"{len(broken)} fault(s) could not be healed, first: {step.description}: {step.error}",
-        )
-    ]
+    return steps_not_ok(evidence, "heal", "cleanup", "could not be healed")
