@@ -62,6 +62,7 @@ def test_random_concurrent_transfers_under_faults_conserve_money(tmp_path: Path)
             tmp_path / "load.jsonl",
             run_id=config.run_id,
         )
+        load.await_ready()  # the load's clock starts once its customers have logged in
         started = time.monotonic()
         steps = sorted(
             [(start, True, link, toxic) for start, _, link, toxic in FAULTS]
