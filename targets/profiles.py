@@ -8,6 +8,8 @@ Knob                        hardened   fragile    what it controls
 request_timeout_s           1.0        None       per outbound call; None waits for ever
 deadline_s                  3.0        None       whole customer request budget at the edge
 propagate_deadline          True       False      send X-Deadline so inner hops give up in time
+client_deadline_floor_s     0.5        None       a caller's X-Deadline may shorten the budget to no
+                                                  less than this; None takes it as sent
 retry_attempts              3          3          attempts per outbound call (1 = no retry)
 retry_base_s / retry_cap_s  0.05/0.5   0/0        capped exponential backoff
 retry_jitter                True       False      full jitter on the backoff
@@ -29,7 +31,11 @@ clearing_timeout_action     inquire    resubmit   what payments does when cleari
 clearing_deadline_s         5.0        5.0        give up on the scheme after this (hold released)
 status_auto_incident        True       False      status page opens an incident by itself
 status_detect_after_s       2.0        -          failing dependency for this long opens one
-login_max_failures          3          3          failed logins before lockout
+login_max_failures          3          3          failed logins before the throttle starts
+login_throttle              delay      lock       delay: growing wait, same answer for unknown ids;
+                                                  lock: 423 for login_lock_s (tells who exists)
+login_lock_s                86400      86400      how long `lock` locks an account
+password_change_ends_sessions True     False      a password change revokes every other session
 password_min_length         12         6          minimum new password length
 access_token_ttl_s          300        300        access token lifetime
 """
@@ -49,6 +55,7 @@ class Profile:
     request_timeout_s: float | None
     deadline_s: float | None
     propagate_deadline: bool
+    client_deadline_floor_s: float | None
     retry_attempts: int
     retry_base_s: float
     retry_cap_s: float
@@ -72,6 +79,9 @@ class Profile:
     status_auto_incident: bool
     status_detect_after_s: float
     login_max_failures: int
+    login_throttle: Literal["delay", "lock"]
+    login_lock_s: float
+    password_change_ends_sessions: bool
     password_min_length: int
     access_token_ttl_s: float
 
@@ -81,6 +91,7 @@ HARDENED = Profile(
     request_timeout_s=1.0,
     deadline_s=3.0,
     propagate_deadline=True,
+    client_deadline_floor_s=0.5,
     retry_attempts=3,
     retry_base_s=0.05,
     retry_cap_s=0.5,
@@ -104,6 +115,9 @@ HARDENED = Profile(
     status_auto_incident=True,
     status_detect_after_s=2.0,
     login_max_failures=3,
+    login_throttle="delay",
+    login_lock_s=86400.0,
+    password_change_ends_sessions=True,
     password_min_length=12,
     access_token_ttl_s=300.0,
 )
@@ -114,6 +128,7 @@ FRAGILE = dataclasses.replace(
     request_timeout_s=None,
     deadline_s=None,
     propagate_deadline=False,
+    client_deadline_floor_s=None,
     retry_base_s=0.0,
     retry_cap_s=0.0,
     retry_jitter=False,
@@ -127,6 +142,8 @@ FRAGILE = dataclasses.replace(
     fencing=False,
     clearing_timeout_action="resubmit",
     status_auto_incident=False,
+    login_throttle="lock",
+    password_change_ends_sessions=False,
     password_min_length=6,
 )
 
