@@ -16,12 +16,10 @@ import yaml
 from pydantic import ValidationError
 
 from harness.errors import ConfigError
+from harness.spec.files import FileRefusedError, read_bounded
 from harness.spec.model import Experiment
 from harness.spec.problems import Problem, format_path, problems_from_validation
-from harness.spec.source import Source, parse_source
-
-MAX_FILE_BYTES = 1_000_000
-"""An experiment is a page of YAML; anything far larger is a mistake (or an attack)."""
+from harness.spec.source import Source, SourceRefusedError, parse_source
 
 
 class ExperimentFileError(ConfigError):
@@ -34,22 +32,20 @@ class ExperimentFileError(ConfigError):
 
 def _read_text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [Problem(name, "", None, f"larger than {MAX_FILE_BYTES} bytes")]
-        return path.read_text(encoding="utf-8"), []
-    except FileNotFoundError:
-        return None, [Problem(name, "", None, "no such file")]
-    except IsADirectoryError:
-        return None, [Problem(name, "", None, "is a directory, not an experiment file")]
+        data = read_bounded(path)
+    except FileRefusedError as exc:
+        return None, [Problem(name, "", None, str(exc))]
+    try:
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         return None, [Problem(name, "", None, f"not UTF-8 text (byte {exc.start})")]
-    except OSError as exc:
-        return None, [Problem(name, "", None, f"cannot read: {exc.strerror or exc}")]
 
 
 def _parse(text: str, name: str) -> tuple[Source | None, list[Problem]]:
     try:
         source = parse_source(text)
+    except SourceRefusedError as exc:
+        return None, [Problem(name, "", exc.line, exc.reason)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
