@@ -14,28 +14,22 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field, model_validator
 
-from harness.spec.base import AsTuple, SpecModel, known, located, unknown
+from harness import limits
+from harness.spec.base import AsTuple, SpecModel, known, located, unknown, within
 from harness.spec.durations import PositiveDuration, TimelineMark
 from harness.topology import DATA_CENTRES, LINK_NAMES, SERVICE_NAMES
 
 LinkName = Annotated[str, AfterValidator(known("link", LINK_NAMES))]
 ServiceName = Annotated[str, AfterValidator(known("service", SERVICE_NAMES))]
 DataCentre = Annotated[str, AfterValidator(known("data centre", DATA_CENTRES))]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Fraction = Annotated[float, within(limits.FRACTION)]
 
 ToxicType = Literal[
     "latency", "bandwidth", "slow_close", "timeout", "reset_peer", "slicer", "limit_data", "noop"
 ]
 
 TOXIC_ATTRIBUTES: Mapping[str, tuple[str, ...]] = {
-    "latency": ("latency", "jitter"),
-    "bandwidth": ("rate",),
-    "slow_close": ("delay",),
-    "timeout": ("timeout",),
-    "reset_peer": ("timeout",),
-    "slicer": ("average_size", "size_variation", "delay"),
-    "limit_data": ("bytes",),
-    "noop": (),
+    kind: tuple(ranges) for kind, ranges in limits.TOXIC_ATTRIBUTES.items()
 }
 """Attributes each Toxiproxy toxic type takes (ms, except slicer's delay in µs and byte sizes)."""
 
@@ -60,8 +54,10 @@ class ToxicSpec(SpecModel):
                     "attributes",
                     key,
                 )
-            if value < 0:
-                raise located(f"{key} must be zero or more, not {value}", "attributes", key)
+            accepted = limits.TOXIC_ATTRIBUTES[self.type][key]
+            if value not in accepted:
+                reason = f"{key} must be in {accepted}, not {value:,}"
+                raise located(reason, "attributes", key)
         return self
 
     @property
@@ -174,7 +170,7 @@ class ServiceFlags(SpecModel):
     """HTTP-level faults a service injects itself (`POST /admin/flags`)."""
 
     error_rate: Fraction | None = None
-    extra_latency_ms: Annotated[int, Field(ge=0)] | None = None
+    extra_latency_ms: Annotated[int, within(limits.EXTRA_LATENCY_MS)] | None = None
     read_only: bool | None = None
 
     @model_validator(mode="after")
@@ -197,7 +193,7 @@ class ClearingAction(_Step):
     """Reconfigure the clearing-house mock (slow or rejecting); `duration` restores it."""
 
     action: Literal["clearing"]
-    processing_ms: Annotated[int, Field(ge=0)] | None = None
+    processing_ms: Annotated[int, within(limits.PROCESSING_MS)] | None = None
     reject_rate: Fraction | None = None
     duration: PositiveDuration | None = None
 

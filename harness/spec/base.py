@@ -5,6 +5,8 @@
   the problem sits, so the loader can point at the exact key and line.
 - `known(kind, valid)`: a validator for names (links, journeys, invariants...) whose error lists
   the valid ones.
+- `within(range)`: the field constraint of one of `harness.limits`' finite ranges; no other
+  number bounds exist in the schema, and no number is ever infinite or NaN.
 
 This module must not read files or know the YAML source; the loader maps paths to lines.
 """
@@ -15,8 +17,11 @@ import difflib
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from annotated_types import Interval
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
+
+from harness.limits import Range
 
 PathPart = str | int
 """One step of a field path: a mapping key or a list index."""
@@ -58,6 +63,17 @@ def known(kind: str, valid: Collection[str]) -> Callable[[str], str]:
     return check
 
 
+def within(accepted: Range) -> Interval:
+    """The constraint keeping a number field inside `accepted` (a range of `harness.limits`)."""
+    low, high = accepted.low, accepted.high
+    return Interval(
+        gt=low if accepted.open_low else None,
+        ge=None if accepted.open_low else low,
+        lt=high if accepted.open_high else None,
+        le=None if accepted.open_high else high,
+    )
+
+
 def _as_tuple(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
 
@@ -67,9 +83,11 @@ AsTuple = BeforeValidator(_as_tuple)
 
 
 class SpecModel(BaseModel):
-    """Base of every experiment-file model: frozen, strict, no unknown keys."""
+    """Base of every experiment-file model: frozen, strict, no unknown keys, finite numbers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, populate_by_name=False, allow_inf_nan=False
+    )
 
     @model_validator(mode="before")
     @classmethod

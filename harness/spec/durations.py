@@ -1,7 +1,9 @@
 """Nominal durations ("20s", "1m30s", "500ms") and timeline marks ("25s", "fault+5s").
 
 Durations in experiment files are written with units and parsed to float seconds here; the
-`--time-scale` factor is applied later, by the schedule. This module is pure: no clock.
+`--time-scale` factor is applied later, by the schedule. Only ASCII digits count (full-width
+digits are refused), and no duration exceeds `harness.limits.DURATION_S` (a day), so every
+parsed duration is finite. This module is pure: no clock.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from typing import Annotated
 
 from pydantic import PlainValidator
 
+from harness.limits import DAY_S, DURATION_S
 from harness.spec.base import located, quote, unknown
 
 PHASE_NAMES = ("baseline", "fault", "recovery")
 """The phases of every run, in order."""
 
 _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
-_MARK = re.compile(r"^([a-z_]+)\s*(?:([+-])\s*(\S.*))?$")
+_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)", re.ASCII)
+_MARK = re.compile(r"^([a-z_]+)\s*(?:([+-])\s*(\S.*))?$", re.ASCII)
 _EXAMPLE = "write it with a unit, e.g. '20s', '1m30s' or '500ms'"
 
 
@@ -32,8 +35,12 @@ def parse_duration(text: object) -> float:
     compact = text.strip().replace(" ", "")
     parts = _PART.findall(compact)
     if not compact or "".join(number + unit for number, unit in parts) != compact:
-        raise ValueError(f"bad duration {quote(text)}; {_EXAMPLE}")
-    return sum(float(number) * _UNIT_S[unit] for number, unit in parts)
+        ascii_only = " (digits must be ASCII 0-9)" if not compact.isascii() else ""
+        raise ValueError(f"bad duration {quote(text)}{ascii_only}; {_EXAMPLE}")
+    seconds = sum(float(number) * _UNIT_S[unit] for number, unit in parts)
+    if seconds > DURATION_S.high:
+        raise ValueError(f"duration {quote(text)} is longer than a day ({DAY_S:,} s)")
+    return seconds
 
 
 def _positive_duration(value: object) -> float:
@@ -71,7 +78,7 @@ def parse_mark(text: object) -> Mark:
         parse_duration(text)  # raises the "no unit" / "not a string" reason
     assert isinstance(text, str)
     written = text.strip()
-    if written[:1].isdigit():
+    if written[:1].isascii() and written[:1].isdigit():
         return Mark(None, parse_duration(written))
     found = _MARK.match(written)
     if found is None:

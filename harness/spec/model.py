@@ -18,10 +18,11 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from harness import limits
 from harness.history.samples import JOURNEYS
 from harness.invariants import INVARIANTS as CHECKERS
 from harness.spec.actions import Timeline
-from harness.spec.base import ERROR_TYPE, AsTuple, SpecModel, known, located
+from harness.spec.base import ERROR_TYPE, AsTuple, SpecModel, known, located, within
 from harness.spec.check_ids import CheckId
 from harness.spec.consistency import find_inconsistencies, knob_text
 from harness.spec.durations import PHASE_NAMES, PositiveDuration
@@ -36,7 +37,8 @@ PhaseName = Annotated[str, AfterValidator(known("phase", PHASE_NAMES))]
 ProfileName = Annotated[str, AfterValidator(known("profile", tuple(PROFILES)))]
 InvariantName = Annotated[str, AfterValidator(known("invariant", INVARIANTS))]
 AbortScope = Annotated[str, AfterValidator(known("journey", ("any", *JOURNEYS)))]
-Positive = Annotated[float, Field(gt=0)]
+RealTime = Annotated[float, within(limits.REAL_TIME_S)]
+LatencyBar = Annotated[float, within(limits.LATENCY_BAR_MS)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
 Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
@@ -78,11 +80,13 @@ class Load(SpecModel):
     `users` is the customer pool the generator starts with; it grows with demand (up to
     `harness.load.config.pool_cap`), so a slow bank cannot hold requests back."""
 
-    users: Annotated[int, Field(ge=1)]
-    rate_per_s: Positive
-    mix: Annotated[Mapping[Journey, Positive], Field(min_length=1)]
-    client_timeout_s: Positive
-    customers: Annotated[int, Field(ge=1)]
+    users: Annotated[int, within(limits.USERS)]
+    rate_per_s: Annotated[float, within(limits.RATE_PER_S)]
+    mix: Annotated[
+        Mapping[Journey, Annotated[float, within(limits.MIX_WEIGHT)]], Field(min_length=1)
+    ]
+    client_timeout_s: Annotated[float, within(limits.CLIENT_TIMEOUT_S)]
+    customers: Annotated[int, within(limits.CUSTOMERS)]
 
     @model_validator(mode="before")
     @classmethod
@@ -103,6 +107,14 @@ class Phases(SpecModel):
     fault: PositiveDuration
     recovery: PositiveDuration
 
+    @model_validator(mode="after")
+    def _fits_a_day(self) -> Phases:
+        total_s = sum(self.lengths_s)
+        if total_s not in limits.RUN_S:
+            reason = f"the run lasts {total_s:g} s; at most {limits.RUN_S.high:,g} s (a day)"
+            raise located(reason)
+        return self
+
     @property
     def lengths_s(self) -> tuple[float, float, float]:
         return (self.baseline, self.fault, self.recovery)
@@ -111,10 +123,10 @@ class Phases(SpecModel):
 class SloBar(SpecModel):
     """The bars one journey must meet in one phase; unset bars are not checked."""
 
-    availability_pct: Annotated[float, Field(ge=0, le=100)] | None = None
-    p50_ms: Positive | None = None
-    p95_ms: Positive | None = None
-    p99_ms: Positive | None = None
+    availability_pct: Annotated[float, within(limits.AVAILABILITY_PCT)] | None = None
+    p50_ms: LatencyBar | None = None
+    p95_ms: LatencyBar | None = None
+    p99_ms: LatencyBar | None = None
 
     @model_validator(mode="after")
     def _sets_something_in_order(self) -> SloBar:
@@ -136,16 +148,16 @@ class Recovery(SpecModel):
     """After the fault, each journey must be back within its baseline SLO for `window_s`."""
 
     journeys: Annotated[tuple[Journey, ...], AsTuple, Field(min_length=1)]
-    max_time_to_recover_s: Positive
-    window_s: Positive = 5.0
+    max_time_to_recover_s: RealTime
+    window_s: RealTime = 5.0
 
 
 class AbortRule(SpecModel):
     """Stop the run early when a journey's error rate stays above the bar for `for_s`."""
 
     journey: AbortScope
-    error_rate_above: Annotated[float, Field(ge=0, lt=1)]
-    for_s: Positive
+    error_rate_above: Annotated[float, within(limits.ABORT_ERROR_RATE)]
+    for_s: RealTime
 
 
 class Experiment(SpecModel):
@@ -162,7 +174,7 @@ class Experiment(SpecModel):
     recovery: Recovery | None = None
     abort: Annotated[tuple[AbortRule, ...], AsTuple] = ()
     invariants: Annotated[tuple[InvariantName, ...], AsTuple] = ()
-    seed: Annotated[int, Field(ge=0)] | None = None
+    seed: Annotated[int, within(limits.SEED)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:

@@ -25,7 +25,7 @@ BAD_EDITS = [
         "latency: -3",
         "timeline[1].toxic.attributes.latency",
         "latency: -3",
-        "zero or more",
+        "latency must be in [0 .. 86,400,000] ms, not -3",
     ),
     (
         "string-toxic-attribute",
