@@ -2,7 +2,10 @@
 
 - Every request gets an `X-Request-Id` (taken from the caller or made here), bound into the
   structlog context and echoed in the response; `outbound_headers()` forwards it (and the
-  remaining deadline, `X-Deadline`, as absolute epoch seconds) on every hop.
+  remaining deadline, `X-Deadline`, as absolute epoch seconds) on every hop. Inner hops take
+  the `X-Deadline` of their caller (one of the bank's services) as sent; the customers' edge
+  sets its own with `start_edge_deadline` (`targets.resilience.deadline`: a customer's deadline
+  may only shorten the bank's budget, to no less than the floor).
 - `/admin/...` routes depend on `require_admin`: header `X-Admin-Token` must match the token.
 - Errors never leak a stack trace or an internal address: unhandled ones become
   `{"error": "internal_error", "request_id": ...}` with status 500.
@@ -32,9 +35,17 @@ from harness.flags import LOG_LEVELS, seed_value, tcp_port
 from harness.logs import configure_logging
 from harness.seeds import DEFAULT_SEED
 from targets.profiles import Profile, profile_from_env
+from targets.resilience.deadline import (
+    CallBudget,
+    call_budget,
+    effective_deadline,
+    parse_deadline,
+)
 
 REQUEST_ID = contextvars.ContextVar[str]("request_id", default="")
 DEADLINE = contextvars.ContextVar[float | None]("deadline", default=None)
+OWN_DEADLINE = contextvars.ContextVar[float | None]("own_deadline", default=None)
+"""The deadline from the bank's own budget at the edge, before the customer's shortened it."""
 
 log = structlog.get_logger()
 
@@ -57,6 +68,23 @@ def remaining_s(default: float | None) -> float | None:
     return left if default is None else min(left, default)
 
 
+def start_edge_deadline(profile: Profile) -> None:
+    """At the customers' edge: the request's deadline from the bank's own `deadline_s`, which
+    the customer's `X-Deadline` may shorten, to no less than `client_deadline_floor_s`."""
+    now_s = time.time()
+    own_s = None if profile.deadline_s is None else now_s + profile.deadline_s
+    OWN_DEADLINE.set(own_s)
+    given_s = DEADLINE.get()
+    floor_s = profile.client_deadline_floor_s
+    DEADLINE.set(effective_deadline(now_s, given_s, profile.deadline_s, floor_s))
+
+
+def outbound_budget(call_timeout_s: float | None) -> CallBudget:
+    """How long a call made now may wait (`call_timeout_s`: the bank's per-call timeout, None
+    for none), and whether that is the caller's deadline rather than the bank's own limit."""
+    return call_budget(time.time(), DEADLINE.get(), OWN_DEADLINE.get(), call_timeout_s)
+
+
 def create_app(service: str, admin_token: str) -> FastAPI:
     """A FastAPI app with request-id/deadline middleware, admin auth state and /health/live."""
     app = FastAPI(title=service, docs_url=None, redoc_url=None, openapi_url=None)
@@ -69,11 +97,7 @@ def create_app(service: str, admin_token: str) -> FastAPI:
     ) -> Response:
         request_id = request.headers.get("x-request-id") or secrets.token_hex(8)
         REQUEST_ID.set(request_id)
-        raw_deadline = request.headers.get("x-deadline")
-        try:
-            DEADLINE.set(float(raw_deadline) if raw_deadline else None)
-        except ValueError:
-            DEADLINE.set(None)
+        DEADLINE.set(parse_deadline(request.headers.get("x-deadline")))  # inner hops trust it
         structlog.contextvars.bind_contextvars(request_id=request_id, service=service)
         try:
             response = await call_next(request)

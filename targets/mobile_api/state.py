@@ -3,8 +3,9 @@
 `MobileState` gathers the parts (credentials, sessions, status board, balance cache, the two
 upstreams). The dependencies below give routes the state, the authenticated customer,
 and the edge's request budget: with `deadline_s` set (hardened) every customer request gets a
-deadline `now + deadline_s` (or the caller's, if sooner) that bounds every outbound call and is
-propagated as `X-Deadline`.
+deadline `now + deadline_s` (or the customer's `X-Deadline`, if sooner, but no sooner than
+`client_deadline_floor_s` from now) that bounds every outbound call and is propagated as
+`X-Deadline`.
 
 This module defines no routes.
 """
@@ -26,7 +27,7 @@ from targets.mobile_api.sessions import SessionStore
 from targets.mobile_api.status import StatusBoard
 from targets.mobile_api.upstream import Upstream
 from targets.profiles import Profile
-from targets.service import DEADLINE
+from targets.service import start_edge_deadline
 
 
 @dataclass
@@ -64,10 +65,7 @@ State = Annotated[MobileState, Depends(mobile_state)]
 
 async def customer_request(request: Request, state: State) -> None:
     """Every customer route: start the edge's deadline for this request."""
-    if state.profile.deadline_s is not None:
-        edge_deadline = time.time() + state.profile.deadline_s
-        given = DEADLINE.get()
-        DEADLINE.set(edge_deadline if given is None else min(given, edge_deadline))
+    start_edge_deadline(state.profile)
 
 
 async def bearer_token(request: Request) -> str:

@@ -7,7 +7,11 @@ remaining deadline and `request_timeout_s` (fragile: no bound at all), sends `X-
 fast after `bulkhead_max_wait_s`); both are `targets.resilience`'s, as in payments. Every
 outcome is reported to the breaker and the status board: a transport error, a timeout or a 5xx
 counts as a failure; a call refused by the bulkhead or abandoned by this side (cancelled)
-releases its breaker permit and reports nothing.
+releases its breaker permit and reports nothing. So does, with `client_deadline_floor_s` set
+(hardened), a timeout at the customer's own deadline when that was shorter than the bank's
+limit for the call (`targets.resilience.deadline.CallBudget.caller_cut`): one customer's short
+deadlines must not open the breaker every customer shares. A timeout at the bank's own limit
+still counts.
 
 This module never retries (payments does that with the same idempotency key) and never turns an
 answer into customer-facing JSON: callers decide.
@@ -25,7 +29,8 @@ import httpx
 from targets.profiles import Profile
 from targets.resilience.breaker import BreakerPolicy, CircuitBreaker, CircuitOpenError, Permit
 from targets.resilience.bulkhead import Bulkhead, BulkheadFullError
-from targets.service import outbound_headers, remaining_s
+from targets.resilience.deadline import CallBudget
+from targets.service import outbound_budget, outbound_headers
 
 PROBE_TIMEOUT_S = 0.5
 SERVER_ERROR = 500
@@ -78,7 +83,8 @@ class Upstream:
         deadline (payments answers 202 ACSP in time), a shorter per-call timeout would give
         up on answers that are on their way (timeout inversion).
         """
-        timeout_s = remaining_s(None if whole_budget else self._profile.request_timeout_s)
+        budget = outbound_budget(None if whole_budget else self._profile.request_timeout_s)
+        timeout_s = budget.timeout_s
         if timeout_s is not None and timeout_s <= 0:
             raise DependencyError(self.component, "deadline_exceeded")
         sent = {**outbound_headers(self._profile), **(headers or {})}
@@ -88,9 +94,7 @@ class Upstream:
             raise DependencyError(self.component, "circuit_open") from None
         try:
             async with self.bulkhead.slot():
-                response = await self._send(
-                    method, path, json, sent, timeout_s=timeout_s, permit=permit
-                )
+                response = await self._send(method, path, json, sent, budget=budget, permit=permit)
         except BulkheadFullError:
             raise DependencyError(self.component, "bulkhead_full") from None
         finally:
@@ -104,15 +108,18 @@ class Upstream:
         json: Any,
         headers: dict[str, str],
         *,
-        timeout_s: float | None,
+        budget: CallBudget,
         permit: Permit,
     ) -> httpx.Response:
         try:
-            async with asyncio.timeout(timeout_s):
+            async with asyncio.timeout(budget.timeout_s):
                 response = await self._client.request(
                     method, self.base_url + path, json=json, headers=headers
                 )
         except TimeoutError:
+            if budget.caller_cut and self._profile.client_deadline_floor_s is not None:
+                permit.release()  # the caller's deadline ran out: not the dependency's health
+                raise DependencyError(self.component, "timeout") from None
             raise self._failed("timeout", permit) from None
         except httpx.ConnectError:
             raise self._failed("unreachable", permit) from None

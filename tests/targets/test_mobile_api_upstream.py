@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import time
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from targets.mobile_api.upstream import DependencyError, Upstream
-from targets.profiles import HARDENED
+from targets.profiles import HARDENED, Profile
+from targets.service import DEADLINE, start_edge_deadline
 
 PROFILE = dataclasses.replace(HARDENED, breaker_failure_threshold=1, bulkhead_max_concurrent=1)
 
@@ -91,3 +94,68 @@ def test_a_full_bulkhead_refuses_without_touching_the_breaker() -> None:
 
     asyncio.run(scenario())
     assert observed == []
+
+
+@contextlib.asynccontextmanager
+async def silent_dependency() -> AsyncIterator[str]:
+    """A real loopback listener that takes connections and never answers: its URL."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.close()
+        for writer in held:
+            writer.close()
+        await server.wait_closed()
+
+
+def silent_payments_call(
+    profile: Profile, customer_deadline_ahead_s: float | None
+) -> tuple[str, str, list[bool]]:
+    """One transfer-like call (whole budget) from the edge to a payments that never answers,
+    the customer having sent X-Deadline this far ahead (None: none): (the DependencyError's
+    reason, the breaker's state after it, what the status board heard)."""
+    observed: list[bool] = []
+
+    async def scenario() -> tuple[str, str]:
+        async with silent_dependency() as url, httpx.AsyncClient() as client:
+            upstream = Upstream("payments", url, client, profile, lambda _, ok: observed.append(ok))
+            if customer_deadline_ahead_s is not None:
+                DEADLINE.set(time.time() + customer_deadline_ahead_s)  # as the middleware does
+            start_edge_deadline(profile)
+            with pytest.raises(DependencyError) as refused:
+                await upstream.request("POST", "/v1/payments", json={}, whole_budget=True)
+            return refused.value.reason, upstream.breaker.state
+
+    reason, state = asyncio.run(scenario())
+    return reason, state, observed
+
+
+def test_a_timeout_at_the_customers_short_deadline_leaves_the_shared_breaker_closed() -> None:
+    """A customer's X-Deadline 3 ms ahead: the call gets the floor (0.5 s), times out there
+    (the customer's cut, shorter than the bank's 3 s budget): released, so one customer cannot
+    open the breaker every customer shares (threshold 1 here), and the board hears nothing."""
+    reason, state, observed = silent_payments_call(PROFILE, customer_deadline_ahead_s=0.003)
+    assert (reason, state, observed) == ("timeout", "closed", [])
+
+
+def test_a_timeout_at_the_banks_own_budget_opens_the_breaker() -> None:
+    """No customer deadline: the call times out at the bank's own budget (shortened to 0.2 s
+    here): that is the dependency's health, a failure, and the breaker opens."""
+    profile = dataclasses.replace(PROFILE, deadline_s=0.2)
+    reason, state, observed = silent_payments_call(profile, customer_deadline_ahead_s=None)
+    assert (reason, state, observed) == ("timeout", "open", [False])
+
+
+def test_with_the_floor_unset_a_customers_short_deadline_opens_the_breaker() -> None:
+    """The fragile setting (client_deadline_floor_s=None) keeps the weakness: the customer's
+    50 ms is taken as sent and its timeout counts against the shared breaker."""
+    profile = dataclasses.replace(PROFILE, client_deadline_floor_s=None)
+    reason, state, observed = silent_payments_call(profile, customer_deadline_ahead_s=0.05)
+    assert (reason, state, observed) == ("timeout", "open", [False])
