@@ -2,8 +2,11 @@
 
 - Instants are ISO 8601 in UTC with milliseconds and a `Z`: `2026-03-01T09:30:00.250Z`.
 - Money is integer cents inside and a decimal string with two places outside: 12050 <->
-  `"120.50"`, -5 <-> `"-0.05"`. Parsing accepts 1-15 integer digits and at most two decimals
-  (`"120.5"` is 12050); it never rounds (a third decimal is refused, not rounded).
+  `"120.50"`, -5 <-> `"-0.05"`. Parsing accepts 1-15 ASCII integer digits and at most two
+  decimals (`"120.5"` is 12050); it never rounds (a third decimal is refused, not rounded), and
+  it never reads other scripts' digits (Arabic-Indic, full-width...), which Python's int() and
+  Decimal would. An amount in a request (`parse_request_cents`) is also at most
+  `MAX_AMOUNT_CENTS` either way, so sums of many of them stay far inside SQLite's 64 bits.
 - A fingerprint is the SHA-256 of a request body's canonical JSON (keys sorted, no spaces), so
   key order and whitespace do not matter: it tells a replay from a reused idempotency key.
 
@@ -21,7 +24,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-_AMOUNT = re.compile(r"(-)?([0-9]{1,15})(?:\.([0-9]{1,2}))?")
+_AMOUNT = re.compile(r"(-)?([0-9]{1,15})(?:\.([0-9]{1,2}))?", re.ASCII)
+
+MAX_AMOUNT_CENTS = 10**12 - 1
+"""9999999999.99: the largest amount one request may carry (ten integer digits)."""
 
 
 def iso_utc(epoch_s: float) -> str:
@@ -45,6 +51,14 @@ def parse_cents(text: str) -> int:
     sign, units, decimals = match.groups()
     cents = int(units) * 100 + int((decimals or "0").ljust(2, "0"))
     return -cents if sign else cents
+
+
+def parse_request_cents(text: str) -> int:
+    """As `parse_cents`, and ValueError when the amount is beyond +-`MAX_AMOUNT_CENTS`."""
+    cents = parse_cents(text)
+    if abs(cents) > MAX_AMOUNT_CENTS:
+        raise ValueError(f"{text!r} is beyond {format_cents(MAX_AMOUNT_CENTS)}")
+    return cents
 
 
 def fingerprint(body: Mapping[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """The public `/v1` routes of core-banking, as docs/bank-api.md specifies them.
 
-Routes parse and validate the JSON body (400 on bad shape), run the ledger operation on the
+Routes parse and validate the JSON body (400 on bad shape; ids from `targets.inputs`'s alphabet,
+at most `MAX_POSTINGS` postings a journal), run the ledger operation on the
 writer thread, then, for writes under sync replication, wait for the standby to confirm
 before answering. Business rules live in ledger.py and holds.py; this module must not
 touch SQLite directly.
@@ -23,7 +24,10 @@ from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replication import Shipper
 from targets.core_banking.replog import Txn
 from targets.formats import fingerprint
+from targets.inputs import ID_ALPHABET, MAX_ID_CHARS, is_valid_id
 from targets.service import remaining_s
+
+MAX_POSTINGS = 100
 
 
 def require_open(request: Request) -> None:
@@ -58,6 +62,26 @@ def _text(body: dict[str, Any], name: str, required: bool = True) -> str | None:
         return None
     if not isinstance(value, str) or not value or len(value) > 200:
         raise RefusalError(400, "invalid_request", f"field {name!r} must be a non-empty string")
+    return value
+
+
+def _id(body: dict[str, Any], name: str, required: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not is_valid_id(value):
+        raise RefusalError(
+            400, "invalid_request", f"field {name!r} must be 1-{MAX_ID_CHARS} of [{ID_ALPHABET}]"
+        )
+    return str(value)
+
+
+def path_id(value: str, name: str) -> str:
+    """A path parameter that is an id, or a 400 naming it."""
+    if not is_valid_id(value):
+        raise RefusalError(
+            400, "invalid_request", f"{name} must be 1-{MAX_ID_CHARS} of [{ID_ALPHABET}]"
+        )
     return value
 
 
@@ -99,22 +123,24 @@ async def post_journal(request: Request) -> JSONResponse:
     key = require_key(request.headers.get("idempotency-key"))
     body = await json_body(request)
     raw_postings = body.get("postings")
-    if not isinstance(raw_postings, list) or not raw_postings:
-        raise RefusalError(400, "invalid_request", "field 'postings' must be a non-empty list")
+    if not isinstance(raw_postings, list) or not 0 < len(raw_postings) <= MAX_POSTINGS:
+        raise RefusalError(
+            400, "invalid_request", f"field 'postings' must be a list of 1-{MAX_POSTINGS}"
+        )
     legs = []
     for index, raw in enumerate(raw_postings):
         if not isinstance(raw, dict):
             raise RefusalError(400, "invalid_request", f"postings[{index}] must be an object")
         legs.append(
             ledger.Leg(
-                str(_text(raw, "account_id")),
+                str(_id(raw, "account_id")),
                 parse_cents(raw.get("amount"), f"postings[{index}].amount"),
                 check_currency(str(raw.get("currency", "PEN"))),
             )
         )
     journal = ledger.JournalRequest(
-        _text(body, "journal_id", required=False),
-        _text(body, "transfer_id", required=False),
+        _id(body, "journal_id", required=False),
+        _id(body, "transfer_id", required=False),
         tuple(legs),
     )
     digest = fingerprint(body)
@@ -123,6 +149,7 @@ async def post_journal(request: Request) -> JSONResponse:
 
 @router.post("/journals/{journal_id}/reverse")
 async def reverse_journal(journal_id: str, request: Request) -> JSONResponse:
+    path_id(journal_id, "journal id")
     return await commit_write(request, lambda txn: ledger.reverse_journal(txn, journal_id))
 
 
@@ -134,7 +161,7 @@ async def post_hold(request: Request) -> JSONResponse:
     if isinstance(expires, bool) or not isinstance(expires, int | float):
         raise RefusalError(400, "invalid_request", "field 'expires_in_s' must be a number")
     hold = holds.HoldRequest(
-        str(_text(body, "account_id")),
+        str(_id(body, "account_id")),
         parse_cents(body.get("amount")),
         check_currency(str(body.get("currency", "PEN"))),
         _text(body, "reference", required=False),
@@ -146,9 +173,10 @@ async def post_hold(request: Request) -> JSONResponse:
 
 @router.post("/holds/{hold_id}/capture")
 async def capture_hold(hold_id: str, request: Request) -> JSONResponse:
+    path_id(hold_id, "hold id")
     body = await json_body(request)
-    credit = str(_text(body, "credit_account"))
-    transfer_id = _text(body, "transfer_id", required=False)
+    credit = str(_id(body, "credit_account"))
+    transfer_id = _id(body, "transfer_id", required=False)
     return await commit_write(
         request, lambda txn: holds.capture_hold(txn, hold_id, credit, transfer_id)
     )
@@ -156,4 +184,5 @@ async def capture_hold(hold_id: str, request: Request) -> JSONResponse:
 
 @router.post("/holds/{hold_id}/release")
 async def release_hold(hold_id: str, request: Request) -> JSONResponse:
+    path_id(hold_id, "hold id")
     return await commit_write(request, lambda txn: holds.release_hold(txn, hold_id))

@@ -16,8 +16,10 @@ from typing import Any
 
 from targets.core_banking.idempotency import Outcome, remember, replay
 from targets.core_banking.ledger import (
+    MAX_BALANCE_CENTS,
     Leg,
     account_row,
+    beyond_limit,
     book,
     held_cents,
     insufficient,
@@ -72,8 +74,10 @@ def place_hold(txn: Txn, key: str, request_hash: str, request: HoldRequest) -> O
         raise RefusalError(
             422, "currency_mismatch", f"account {request.account_id} is not in {request.currency}"
         )
-    available = account["booked_cents"] - held_cents(txn.conn, request.account_id, txn.now_s)
-    if account["kind"] == "customer" and available < request.amount_cents:
+    held = held_cents(txn.conn, request.account_id, txn.now_s)
+    if held + request.amount_cents > MAX_BALANCE_CENTS:
+        raise beyond_limit(request.account_id)
+    if account["kind"] == "customer" and account["booked_cents"] - held < request.amount_cents:
         raise insufficient(request.account_id)
     hold = {
         "hold_id": f"H-{secrets.token_hex(8)}",

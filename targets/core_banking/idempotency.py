@@ -16,6 +16,10 @@ from typing import Any
 
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replog import Txn
+from targets.inputs import ID_ALPHABET, is_valid_id
+
+MAX_KEY_CHARS = 128
+"""Longer than a customer's key (64): payments derives its keys from theirs (`hold-<key>`)."""
 
 
 @dataclass(frozen=True)
@@ -28,14 +32,16 @@ class Outcome:
 
 
 def require_key(key: str | None) -> str:
-    """The Idempotency-Key header's value, or a 400 when it is missing or absurd."""
+    """The Idempotency-Key header's value, or a 400 when it is missing or not an id."""
     if key is None or not key.strip():
         raise RefusalError(
             400, "idempotency_key_missing", "this write needs an Idempotency-Key header"
         )
-    if len(key) > 200:
+    if not is_valid_id(key.strip(), MAX_KEY_CHARS):
         raise RefusalError(
-            400, "idempotency_key_invalid", "Idempotency-Key is longer than 200 chars"
+            400,
+            "idempotency_key_invalid",
+            f"Idempotency-Key must be 1-{MAX_KEY_CHARS} of [{ID_ALPHABET}]",
         )
     return key.strip()
 

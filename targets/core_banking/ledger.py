@@ -4,7 +4,10 @@ Every function here runs inside a write `Txn` (BEGIN IMMEDIATE, opened by the ca
 either writes and returns an `Outcome` or raises a `RefusalError` (the caller rolls back). Rules:
 postings of a journal sum to zero per currency; a customer account's available balance
 (booked minus active holds) never goes below zero (422 `insufficient_funds`, reason AM04);
-internal accounts (FUNDING, CLEARING, SUSPENSE) may go negative. Only the primary writes, and
+internal accounts (FUNDING, CLEARING, SUSPENSE) may go negative. No booked balance (and no
+account's sum of active holds) goes beyond +-`MAX_BALANCE_CENTS` (422 `balance_limit_exceeded`),
+so every SQLite SUM over accounts, holds or one journal's postings stays inside 64 bits, however
+many postings are made. Only the primary writes, and
 only the primary replays a stored answer: a fenced DC must never confirm a write that the new
 primary may lack.
 This module must not do I/O beyond its SQLite transaction.
@@ -24,6 +27,11 @@ from targets.core_banking.idempotency import Outcome, remember, replay
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replog import Txn
 from targets.formats import format_cents
+
+MAX_BALANCE_CENTS = 10**13
+"""Bound of any one account's booked balance or held sum: 100000000000.00 either way. With at
+most `admin.MAX_SEED_CUSTOMERS` (100000) customer accounts and 3 internal ones, the largest SUM
+over all accounts is about 10**18 cents, under SQLite's 2**63 - 1 (about 9.2 * 10**18)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,15 @@ def check_balanced(legs: Sequence[Leg]) -> None:
         raise RefusalError(422, "unbalanced_journal", f"postings do not sum to zero: {off}")
 
 
+def beyond_limit(account_id: str) -> RefusalError:
+    return RefusalError(
+        422,
+        "balance_limit_exceeded",
+        f"account {account_id} would pass the bank's balance limit",
+        {"account_id": account_id},
+    )
+
+
 def book(txn: Txn, journal: dict[str, Any], legs: Sequence[Leg]) -> None:
     """Write a journal and its postings, move booked balances, refuse any overdraft."""
     deltas: dict[str, int] = defaultdict(int)
@@ -112,6 +129,8 @@ def book(txn: Txn, journal: dict[str, Any], legs: Sequence[Leg]) -> None:
     for account_id, delta in deltas.items():
         account = accounts[account_id]
         booked = account["booked_cents"] + delta
+        if abs(booked) > MAX_BALANCE_CENTS:
+            raise beyond_limit(account_id)
         overdrawn = booked - held_cents(txn.conn, account_id, txn.now_s) < 0
         if account["kind"] == "customer" and delta < 0 and overdrawn:
             raise insufficient(account_id)

@@ -4,7 +4,10 @@ A customer sees only its own accounts and transfers: anything else is 403 `forbi
 answer whether or not the other account or transfer exists. Balances are read live from
 core-banking; with `balance_cache` (hardened) a failed read falls back to the last good balance,
 labelled stale and read-only. Transfers go to payments with the customer's `Idempotency-Key`
-forwarded unchanged. Answers never carry an upstream's address or error text.
+forwarded unchanged. Ids (accounts, transfer ids in the path, the Idempotency-Key) must be
+`targets.inputs` ids, checked before any of them is put into an upstream URL or body; amounts
+are ASCII digits, at most `formats.MAX_AMOUNT_CENTS`. Answers never carry an upstream's address
+or error text.
 
 This module must not hold state of its own (see `state.py`).
 """
@@ -16,6 +19,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel, Field
 
+from targets.inputs import ID_ALPHABET, ID_PATTERN, MAX_ID_CHARS, is_valid_id
 from targets.mobile_api.balances import MalformedBalanceError, balance_from_core, balance_view
 from targets.mobile_api.errors import ApiError, unavailable
 from targets.mobile_api.state import Customer, MobileState, State, customer_request
@@ -23,21 +27,28 @@ from targets.mobile_api.upstream import DependencyError
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(customer_request)])
 
-AMOUNT_PATTERN = r"^\d{1,12}\.\d{2}$"
+AMOUNT_PATTERN = r"^[0-9]{1,10}\.[0-9]{2}$"
+"""ASCII digits only (pydantic's `\\d` would take any script's), at most 9999999999.99."""
 MOVEMENT_FIELDS = ("journal_id", "transfer_id", "amount", "currency", "booked_at")
 PASSED_THROUGH = {400, 409, 422}
 
 
 class TransferBody(BaseModel):
-    from_account: str
-    creditor_account: str
+    from_account: str = Field(pattern=ID_PATTERN)
+    creditor_account: str = Field(pattern=ID_PATTERN)
     amount: str = Field(pattern=AMOUNT_PATTERN)
-    currency: str = "PEN"
+    currency: str = Field(default="PEN", pattern=r"^[A-Z]{3}$")
     kind: Literal["transfer", "bill"] = "transfer"
 
 
 def _forbidden() -> ApiError:
     return ApiError(403, "forbidden", "this resource does not belong to the signed-in customer")
+
+
+def _require_id(value: str, code: str, what: str) -> str:
+    if not is_valid_id(value):
+        raise ApiError(400, code, f"{what} must be 1-{MAX_ID_CHARS} of [{ID_ALPHABET}]")
+    return value
 
 
 def _down(state: MobileState, component: str) -> ApiError:
@@ -99,6 +110,7 @@ async def my_accounts(state: State, customer_id: Customer) -> dict[str, Any]:
 @router.get("/accounts/{account_id}/balance")
 async def balance(account_id: str, state: State, customer_id: Customer) -> dict[str, object]:
     """Live balance; hardened falls back to the last good one, labelled stale and read-only."""
+    _require_id(account_id, "invalid_account_id", "an account id")
     await _require_owned(state, customer_id, account_id)
     try:
         response = await state.core.request("GET", f"/v1/accounts/{account_id}/balances")
@@ -122,6 +134,7 @@ async def movements(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     """The account's latest movements, newest first."""
+    _require_id(account_id, "invalid_account_id", "an account id")
     await _require_owned(state, customer_id, account_id)
     path = f"/v1/accounts/{account_id}/transactions?limit={limit}"
     try:
@@ -145,6 +158,7 @@ async def submit_transfer(
     """Submit a transfer to payments; answers payments' decision (201 final, 202 pending)."""
     if not idempotency_key:
         raise ApiError(400, "idempotency_key_required", "send an Idempotency-Key header")
+    _require_id(idempotency_key, "idempotency_key_invalid", "Idempotency-Key")
     await _require_owned(state, customer_id, body.from_account)
     payment = {
         "debtor_account": body.from_account,
@@ -207,6 +221,7 @@ async def transfer_status(
     transfer_id: str, state: State, customer_id: Customer
 ) -> dict[str, object]:
     """A transfer's current status; 403 unless the customer's own account is its debtor."""
+    _require_id(transfer_id, "invalid_transfer_id", "a transfer id")
     try:
         response = await state.payments.request("GET", f"/v1/payments/{transfer_id}")
     except DependencyError:

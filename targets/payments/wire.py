@@ -1,6 +1,9 @@
 """The payments API's wire shapes: the request body, answers, errors and exports.
 
-This module only converts between JSON and the store's dataclasses; it decides nothing.
+Account ids and the end-to-end id must be `targets.inputs` ids, the scheme a word and the
+currency three capitals; an amount is ASCII digits, positive, at most
+`formats.MAX_AMOUNT_CENTS`. This module only converts between JSON and the store's dataclasses;
+it decides nothing.
 """
 
 from __future__ import annotations
@@ -11,27 +14,28 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from targets import formats
+from targets.inputs import ID_PATTERN
 from targets.payments.reconciliation import Break
 from targets.payments.store import Payment
 
-MAX_AMOUNT_CENTS = 10**14 - 1
-"""999999999999.99: twelve integer digits."""
+MAX_AMOUNT_CENTS = formats.MAX_AMOUNT_CENTS
+"""9999999999.99: ten integer digits."""
 
 
 class PaymentBody(BaseModel):
     """POST /v1/payments."""
 
-    debtor_account: str = Field(min_length=1, max_length=64)
-    creditor_account: str = Field(min_length=1, max_length=64)
+    debtor_account: str = Field(pattern=ID_PATTERN)
+    creditor_account: str = Field(pattern=ID_PATTERN)
     amount: str = Field(min_length=1, max_length=16)
     currency: str = Field(default="PEN", pattern=r"^[A-Z]{3}$")
-    scheme: str = Field(default="PLIN", min_length=1, max_length=16)
+    scheme: str = Field(default="PLIN", pattern=r"^[A-Za-z0-9_-]{1,16}$")
     remittance: str | None = Field(default=None, max_length=140)
-    end_to_end_id: str | None = Field(default=None, min_length=1, max_length=35)
+    end_to_end_id: str | None = Field(default=None, max_length=35, pattern=ID_PATTERN)
 
 
 def amount_cents(text: str) -> int | None:
-    """ "120.5" -> 12050; None unless a positive amount (at most 12 digits, 2 decimals)."""
+    """ "120.5" -> 12050; None unless a positive ASCII amount (at most 10 digits, 2 decimals)."""
     try:
         cents = formats.parse_cents(text)
     except ValueError:

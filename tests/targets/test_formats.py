@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from targets.formats import fingerprint, format_cents, iso_utc, parse_cents
+from targets.formats import (
+    MAX_AMOUNT_CENTS,
+    fingerprint,
+    format_cents,
+    iso_utc,
+    parse_cents,
+    parse_request_cents,
+)
 from targets.payments.wire import amount_cents
 
 
@@ -45,12 +52,46 @@ def test_money_round_trips(cents: int) -> None:
     assert parse_cents(format_cents(cents)) == cents
 
 
-def test_payment_amounts_are_positive_with_twelve_digits_at_most() -> None:
+def test_payment_amounts_are_positive_with_ten_digits_at_most() -> None:
     """Payments read amounts through the same parser, within their own bounds."""
     assert amount_cents("120.5") == 12_050
-    assert amount_cents("999999999999.99") == 10**14 - 1
-    for refused in ("0", "0.00", "-1.00", "1000000000000", "1.005", "abc"):
+    assert amount_cents("9999999999.99") == MAX_AMOUNT_CENTS == 10**12 - 1
+    for refused in ("0", "0.00", "-1.00", "10000000000", "1.005", "abc", ARABIC_TEN, WIDE_TEN):
         assert amount_cents(refused) is None
+
+
+ARABIC_TEN = "\u0661\u0660.\u0660\u0660"  # Arabic-Indic 10.00
+WIDE_TEN = "\uff11\uff10.\uff10\uff10"  # full-width 10.00
+OTHER_DIGITS = (
+    ARABIC_TEN,
+    WIDE_TEN,
+    "\u06f1\u06f0.\u06f0\u06f0",  # Extended Arabic-Indic (Persian)
+    "10.\u0660\u0660",  # mixed scripts
+    "\U0001d7cf\U0001d7ce.00",  # mathematical bold
+    "\u0967\u0966.00",  # Devanagari
+)
+
+
+@pytest.mark.parametrize("text", OTHER_DIGITS)
+def test_other_scripts_digits_are_refused_though_int_reads_them(text: str) -> None:
+    """Python's int() and Decimal read these as 10; a bank amount is ASCII digits only."""
+    with pytest.raises(ValueError, match="not a decimal"):
+        parse_cents(text)
+    with pytest.raises(ValueError, match="not a decimal"):
+        parse_request_cents(text)
+
+
+@given(st.integers(min_value=-MAX_AMOUNT_CENTS, max_value=MAX_AMOUNT_CENTS))
+def test_request_amounts_round_trip_within_the_bound(cents: int) -> None:
+    assert parse_request_cents(format_cents(cents)) == cents
+
+
+@pytest.mark.parametrize("cents", [MAX_AMOUNT_CENTS + 1, -MAX_AMOUNT_CENTS - 1, 10**17 - 1])
+def test_request_amounts_beyond_the_bound_are_refused(cents: int) -> None:
+    """One amount is bounded, so no sum of many can leave SQLite's 64 bits."""
+    assert parse_cents(format_cents(cents)) == cents
+    with pytest.raises(ValueError, match="is beyond"):
+        parse_request_cents(format_cents(cents))
 
 
 def test_fingerprint_ignores_key_order_and_tells_bodies_apart() -> None:
