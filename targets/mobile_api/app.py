@@ -57,7 +57,13 @@ def build_state(
     clock: Callable[[], float] = time.time,
 ) -> MobileState:
     """All the parts of one mobile API, customers seeded."""
-    directory = Directory(profile.login_max_failures, profile.password_min_length, clock)
+    directory = Directory(
+        profile.login_max_failures,
+        profile.password_min_length,
+        clock,
+        on_failures=profile.login_throttle,
+        lock_s=profile.login_lock_s,
+    )
     for customer_id in seeded_customer_ids(config.customers):
         directory.enrol(customer_id, seeded_password(customer_id))
     detector = FailureDetector(detect_after_s=profile.status_detect_after_s)

@@ -1,10 +1,20 @@
-"""Customers' credentials: salted password hashes, lockout after failures, the password policy.
+"""Customers' credentials: salted password hashes, what repeated failures do, the password policy.
 
 Hashing is PBKDF2-HMAC-SHA256 with a random 16-byte salt per customer and `PBKDF2_ITERATIONS`
 rounds. The count is deliberately low (about half a millisecond per login on a laptop core) so
 that a login storm measures the service under test, not the hash; a real bank would use far more.
-Lockout follows Interbank's published policy: after `max_failures` wrong passwords in a row the
-customer is locked for `LOCKOUT_S` (24 h); a successful login resets the count.
+An unknown customer id costs the same hash (against a decoy salt), so timing does not tell who
+exists.
+
+Repeated wrong passwords, by the profile's `login_throttle`:
+- `lock` (fragile; Interbank's published policy): after `max_failures` wrong passwords in a row
+  the customer is locked for `lock_s` (24 h): every login answers LOCKED, even with the right
+  password, until it lapses or an agent unlocks. Only real customers lock, so the answer tells
+  who banks here, and anyone can lock anyone out for a day.
+- `delay` (hardened): a `LoginThrottle` (see `throttle.py`) per customer id as typed, known or
+  not: past `max_failures` the id must wait a growing, capped time (THROTTLED while it waits,
+  the password not even checked); never a lock. Known and unknown ids take the same path.
+A successful login resets the count in both.
 
 This module keeps no tokens (see `sessions.py`) and does no I/O; the clock is passed in.
 """
@@ -17,6 +27,9 @@ import hmac
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
+
+from targets.mobile_api.throttle import LoginThrottle
 
 PBKDF2_ITERATIONS = 1_000
 LOCKOUT_S = 24 * 3600.0
@@ -42,6 +55,7 @@ class LoginVerdict(enum.Enum):
     OK = "ok"
     WRONG = "wrong"
     LOCKED = "locked"
+    THROTTLED = "throttled"
 
 
 class PasswordChangeError(Exception):
@@ -73,6 +87,8 @@ class LoginCounters:
     wrong_password: int = 0
     locked: int = 0
     lockouts: int = 0
+    throttled: int = 0
+    throttles: int = 0
     shed: int = 0
     login_shed: int = 0
     refreshes: int = 0
@@ -80,19 +96,27 @@ class LoginCounters:
     password_rejected: int = 0
     revocations: int = 0
     sessions_revoked: int = 0
+    sessions_ended_by_password_change: int = 0
 
 
 class Directory:
-    """The customers who may log in, with their credentials and lockout state."""
+    """The customers who may log in, with their credentials and lockout or throttle state."""
 
     def __init__(
-        self, max_failures: int, min_password_length: int, clock: Callable[[], float]
+        self,
+        max_failures: int,
+        min_password_length: int,
+        clock: Callable[[], float],
+        on_failures: Literal["lock", "delay"] = "lock",
+        lock_s: float = LOCKOUT_S,
     ) -> None:
         self.max_failures = max_failures
         self.min_password_length = min_password_length
+        self.lock_s = lock_s
         self._clock = clock
         self._credentials: dict[str, Credential] = {}
         self._decoy_salt = os.urandom(SALT_BYTES)
+        self.throttle = LoginThrottle(max_failures, clock) if on_failures == "delay" else None
 
     def enrol(self, customer_id: str, password: str) -> None:
         """Store `password` (hashed with a fresh salt) for `customer_id`."""
@@ -103,7 +127,9 @@ class Directory:
         return customer_id in self._credentials
 
     def verify(self, customer_id: str, password: str) -> LoginVerdict:
-        """Check a login attempt; counts failures and locks the customer at the limit."""
+        """Check a login attempt; counts failures and locks or throttles at the limit."""
+        if self.throttle is not None:
+            return self._verify_throttled(self.throttle, customer_id, password)
         credential = self._credentials.get(customer_id)
         if credential is None:
             hash_password(password, self._decoy_salt)  # same cost: do not reveal who exists
@@ -111,14 +137,38 @@ class Directory:
         now = self._clock()
         if credential.locked_until_s > now:
             return LoginVerdict.LOCKED
-        if hmac.compare_digest(hash_password(password, credential.salt), credential.digest):
+        if self._matches(credential, password):
             credential.failures = 0
             return LoginVerdict.OK
         credential.failures += 1
         if credential.failures >= self.max_failures:
-            credential.locked_until_s = now + LOCKOUT_S
+            credential.locked_until_s = now + self.lock_s
             credential.failures = 0
         return LoginVerdict.WRONG
+
+    def _verify_throttled(
+        self, throttle: LoginThrottle, customer_id: str, password: str
+    ) -> LoginVerdict:
+        """`delay`: one path for known and unknown ids (same checks, same hash, same count)."""
+        if throttle.wait_s(customer_id) > 0:
+            return LoginVerdict.THROTTLED
+        credential = self._credentials.get(customer_id)
+        if self._matches(credential, password):
+            throttle.succeeded(customer_id)
+            return LoginVerdict.OK
+        throttle.failed(customer_id)
+        return LoginVerdict.WRONG
+
+    def _matches(self, credential: Credential | None, password: str) -> bool:
+        """True when `password` is right; an unknown customer costs the same hash and fails."""
+        if credential is None:
+            hash_password(password, self._decoy_salt)
+            return False
+        return hmac.compare_digest(hash_password(password, credential.salt), credential.digest)
+
+    def wait_s(self, customer_id: str) -> float:
+        """Seconds `customer_id` must wait before its next login is checked (`delay` only)."""
+        return 0.0 if self.throttle is None else self.throttle.wait_s(customer_id)
 
     def is_locked(self, customer_id: str) -> bool:
         """True while `customer_id` is locked out."""
@@ -126,7 +176,9 @@ class Directory:
         return credential is not None and credential.locked_until_s > self._clock()
 
     def unlock(self, customer_id: str) -> None:
-        """Lift a lockout (what a call-centre agent does)."""
+        """Lift a lockout or a throttle wait (what a call-centre agent does)."""
+        if self.throttle is not None:
+            self.throttle.clear(customer_id)
         credential = self._credentials.get(customer_id)
         if credential is not None:
             credential.locked_until_s = 0.0

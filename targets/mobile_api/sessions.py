@@ -2,7 +2,9 @@
 
 Tokens are random strings from `secrets`, held only in this process's memory. A refresh rotates
 the pair (the old refresh token stops working); logout ends one pair; `revoke_all` ends every
-access AND refresh token at once (invariant I10: after a global revoke no old token is accepted).
+access AND refresh token at once (invariant I10: after a global revoke no old token is accepted);
+`end_others` ends every pair of one customer but the one presented, which is what the hardened
+bank does on a password change (see `auth_api.py`).
 
 This module does no I/O and knows nothing of passwords; the clock is passed in.
 """
@@ -42,6 +44,7 @@ class SessionStore:
         self._clock = clock
         self._by_access: dict[str, Session] = {}
         self._by_refresh: dict[str, Session] = {}
+        self._by_customer: dict[str, set[Session]] = {}
         self._issued = 0
 
     def issue(self, customer_id: str) -> Session:
@@ -56,6 +59,7 @@ class SessionStore:
         )
         self._by_access[session.access_token] = session
         self._by_refresh[session.refresh_token] = session
+        self._by_customer.setdefault(customer_id, set()).add(session)
         self._issued += 1
         if self._issued % PRUNE_EVERY_ISSUES == 0:
             self.prune()
@@ -84,11 +88,24 @@ class SessionStore:
         self._end(session)
         return True
 
+    def end_others(self, customer_id: str, keep_access_token: str) -> int:
+        """End every pair of `customer_id` except the one of `keep_access_token`; answers how
+        many pairs ended (their access and refresh tokens both stop working)."""
+        others = [
+            s
+            for s in self._by_customer.get(customer_id, set())
+            if s.access_token != keep_access_token
+        ]
+        for session in others:
+            self._end(session)
+        return len(others)
+
     def revoke_all(self) -> int:
         """End every session (access and refresh tokens); answers how many pairs were live."""
         revoked = len(self._by_refresh)
         self._by_access.clear()
         self._by_refresh.clear()
+        self._by_customer.clear()
         return revoked
 
     def live_counts(self) -> tuple[int, int]:
@@ -107,3 +124,8 @@ class SessionStore:
     def _end(self, session: Session) -> None:
         self._by_access.pop(session.access_token, None)
         self._by_refresh.pop(session.refresh_token, None)
+        held = self._by_customer.get(session.customer_id)
+        if held is not None:
+            held.discard(session)
+            if not held:
+                del self._by_customer[session.customer_id]
