@@ -104,19 +104,26 @@ class Endpoint:
 class Placement:
     """Where everything listens in one running bank, and which DC is active.
 
-    `services` maps service name -> where the harness reaches the service; `proxies` maps link
-    name -> where the harness reaches that link's proxy; `proxy_api` is the fault proxy's HTTP
-    API. When services see each other at other addresses than the harness does (containers on
-    a private network), `internal_services` / `internal_proxies` hold those; otherwise they
-    are empty and the same addresses serve both.
+    `services` maps service name -> where the harness reaches the service's public listener;
+    `admin` maps it to the admin listener (the only one that answers `/admin/...`, which no
+    proxy points at); `proxies` maps link name -> where the harness reaches that link's proxy;
+    `proxy_api` is the fault proxy's HTTP API. When services see each other at other addresses
+    than the harness does (containers on a private network), `internal_services` /
+    `internal_proxies` hold those; otherwise they are empty and the same addresses serve both.
     """
 
     services: Mapping[str, Endpoint]
     proxies: Mapping[str, Endpoint]
     proxy_api: Endpoint
     active_dc: str = "dc-a"
+    admin: Mapping[str, Endpoint] = field(default_factory=dict)
     internal_services: Mapping[str, Endpoint] = field(default_factory=dict)
     internal_proxies: Mapping[str, Endpoint] = field(default_factory=dict)
+
+    def admin_of(self, service: str) -> Endpoint:
+        """Where the harness reaches `service`'s admin routes (its public listener when the
+        bank has no separate admin listener)."""
+        return self.admin.get(service) or self.services[service]
 
     def server_of(self, link_name: str, active_dc: str | None = None) -> str:
         """Service that `link_name`'s proxy forwards to when `active_dc` is primary."""

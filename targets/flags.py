@@ -21,7 +21,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from targets.service import require_admin
+from targets.access import require_admin
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FAULTED_PREFIX = "/v1/"

@@ -6,7 +6,8 @@
   the `X-Deadline` of their caller (one of the bank's services) as sent; the customers' edge
   sets its own with `start_edge_deadline` (`targets.resilience.deadline`: a customer's deadline
   may only shorten the bank's budget, to no less than the floor).
-- `/admin/...` routes depend on `require_admin`: header `X-Admin-Token` must match the token.
+- Who may call what (the admin listener, the admin token, the service credential) is
+  `targets.access`; `serve` binds the public and the admin listener.
 - Errors never leak a stack trace or an internal address: unhandled ones become
   `{"error": "internal_error", "request_id": ...}` with status 500.
 - `--seed` is the run's seed (default `harness.seeds.DEFAULT_SEED`, as the harness's). A
@@ -23,17 +24,20 @@ import argparse
 import contextvars
 import os
 import secrets
+import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from harness.flags import LOG_LEVELS, seed_value, tcp_port
 from harness.logs import configure_logging
 from harness.seeds import DEFAULT_SEED
+from targets.access import Credentials, install_access
+from targets.inputs import RequestGuard, body_limit_for
 from targets.profiles import Profile, profile_from_env
 from targets.resilience.deadline import (
     CallBudget,
@@ -85,11 +89,15 @@ def outbound_budget(call_timeout_s: float | None) -> CallBudget:
     return call_budget(time.time(), DEADLINE.get(), OWN_DEADLINE.get(), call_timeout_s)
 
 
-def create_app(service: str, admin_token: str) -> FastAPI:
-    """A FastAPI app with request-id/deadline middleware, admin auth state and /health/live."""
+def create_app(service: str, credentials: Credentials, *, inner: bool = True) -> FastAPI:
+    """A FastAPI app with request-id/deadline middleware, access rules and /health/live.
+
+    `inner` services (all but the customers' edge) take `/v1/` calls only from the bank's own
+    services (`targets.access`)."""
     app = FastAPI(title=service, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.service = service
-    app.state.admin_token = admin_token
+    app.add_middleware(RequestGuard, body_limit_bytes=body_limit_for(service))  # inputs.py
+    install_access(app, credentials, inner=inner)
 
     @app.middleware("http")
     async def bind_request(
@@ -118,13 +126,6 @@ def create_app(service: str, admin_token: str) -> FastAPI:
     return app
 
 
-def require_admin(request: Request) -> None:
-    """FastAPI dependency guarding `/admin/...`: 401 unless X-Admin-Token matches."""
-    given = request.headers.get("x-admin-token", "")
-    if not secrets.compare_digest(given, request.app.state.admin_token):
-        raise HTTPException(status_code=401, detail="admin token missing or wrong")
-
-
 def base_parser(service: str, description: str) -> argparse.ArgumentParser:
     """Flags every service takes; each also reads an environment variable."""
     parser = argparse.ArgumentParser(prog=f"python -m targets.{service}", description=description)
@@ -135,9 +136,10 @@ def base_parser(service: str, description: str) -> argparse.ArgumentParser:
         "--set", action="append", default=[], metavar="KNOB=VALUE", help="override one knob"
     )
     parser.add_argument(
-        "--admin-token",
-        default=os.environ.get("BANK_ADMIN_TOKEN", "chaos-admin"),
-        help="token for /admin routes (env BANK_ADMIN_TOKEN)",
+        "--admin-port",
+        type=tcp_port,
+        default=os.environ.get("BANK_ADMIN_PORT"),
+        help="port of the admin listener, the only one that answers /admin (env BANK_ADMIN_PORT)",
     )
     parser.add_argument(
         "--seed",
@@ -163,12 +165,15 @@ def parse_profile(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         raise  # unreachable: parser.error exits
 
 
-def serve(app: FastAPI, host: str, port: int, log_level: str = "warning") -> None:
-    """Run `app` with uvicorn (uvloop when installed) until SIGINT/SIGTERM."""
+def serve(
+    app: FastAPI, host: str, port: int, admin_port: int | None, log_level: str = "warning"
+) -> None:
+    """Run `app` with uvicorn (uvloop when installed) until SIGINT/SIGTERM, on the public port
+    and, when given, the admin port (the only listener that then answers `/admin/...`)."""
     import uvicorn
 
     configure_logging(log_level, json=True, stream=sys.stderr)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -177,6 +182,17 @@ def serve(app: FastAPI, host: str, port: int, log_level: str = "warning") -> Non
         loop="auto",
         timeout_graceful_shutdown=2,
     )
+    ports = [port] if admin_port is None else [port, admin_port]
+    app.state.admin_port = admin_port
+    uvicorn.Server(config).run(sockets=[_listener(host, p) for p in ports])
+
+
+def _listener(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
 
 
 def run_main(
@@ -184,7 +200,14 @@ def run_main(
     parser: argparse.ArgumentParser,
     argv: Sequence[str] | None = None,
 ) -> None:
-    """Parse flags, build the app and serve it: the body of every `targets.<service>.__main__`."""
+    """Parse flags, read the tokens from the environment, build the app and serve it: the body
+    of every `targets.<service>.__main__` (the builder finds the tokens in `args.credentials`)."""
     args = parser.parse_args(argv)
     profile = parse_profile(args, parser)
-    serve(build(args, profile), args.host, args.port, args.log_level)
+    if args.admin_port is not None and args.admin_port == args.port:
+        parser.error("--admin-port must differ from --port")
+    try:
+        args.credentials = Credentials.from_env(os.environ)
+    except ValueError as exc:
+        parser.error(str(exc))
+    serve(build(args, profile), args.host, args.port, args.admin_port, args.log_level)

@@ -25,24 +25,28 @@ from harness.interrupts import Interrupted, interruptible, shielded
 from harness.report.digest import write_suite_reports
 from harness.report.html import write_run_report
 from harness.runtime import make_runtime, upfile
-from harness.runtime.base import BankConfig
+from harness.runtime.base import BankConfig, write_credentials
 from harness.runtime.leftovers import clean
 from harness.runtime.ownership import this_harness
 from harness.seeds import DEFAULT_SEED
+from harness.spec.files import FileRefusedError, check_path
 from harness.spec.loader import load_experiment, validate_files
 from harness.spec.model import Experiment
 from harness.topology import SERVICE_NAMES
 
 
 def experiment_files(files: Sequence[Path]) -> list[Path]:
-    """The files given, or every experiments/*.yaml; a missing file is a ConfigError."""
+    """The files given, or every experiments/*.yaml; a path that is missing or cannot be an
+    experiment file (a named pipe, a device, a directory, over 1 MiB) is a ConfigError."""
     if not files:
         files = sorted(Path("experiments").glob("*.yaml"))
         if not files:
             raise ConfigError("no experiment files given and none in experiments/*.yaml")
     for path in files:
-        if not path.is_file():
-            raise ConfigError(f"{path}: no such experiment file")
+        try:
+            check_path(path)
+        except FileRefusedError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
     return list(files)
 
 
@@ -189,8 +193,9 @@ def cmd_up(args: argparse.Namespace) -> int:
                 "edge_url": placement.edge_url,
                 "fault_proxy_api": placement.proxy_api.url,
                 "services": {k: v.url for k, v in placement.services.items()},
+                "admin": {k: v.url for k, v in placement.admin.items()},
                 "proxies": {k: v.address for k, v in placement.proxies.items()},
-                "admin_token": config.admin_token,
+                "credentials": str(write_credentials(config)),
                 "customers": f"CUST-0001..CUST-{args.customers:04d}, password <id lower-cased>"
                 "-correct-horse",
                 "logs": str(config.run_dir / "logs"),

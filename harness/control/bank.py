@@ -1,8 +1,9 @@
 """The harness's side of the bank's admin APIs: flags, promote/fence, exports, status history.
 
-Talks to services directly (not through the proxies): the operator's console is not part of
-the system under test. Every admin path is spelled here once, behind a named method; errors
-become InfraError naming the service and the call.
+Talks to each service's admin listener directly (not through the proxies, which never expose
+it): the operator's console is not part of the system under test. Every admin path is
+spelled here once, behind a named method; errors become InfraError naming the service and
+the call.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class BankAdmin:
         self.timeout_s = timeout_s
 
     def _call(self, method: str, service: str, path: str, body: Mapping[str, Any] | None) -> Any:
-        url = f"{self.placement.services[service].url}{path}"
+        url = f"{self.placement.admin_of(service).url}{path}"
         try:
             response = httpx.request(
                 method,

@@ -6,6 +6,9 @@ only through its HTTP API (`harness.control.toxiproxy.ProxyControl`).
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -25,13 +28,31 @@ class BankConfig:
     overrides: tuple[str, ...] = ()
     seed: int = DEFAULT_SEED
     customers: int = 50
-    admin_token: str = "chaos-admin"
+    admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
+    """Guards every service's `/admin/...`; random per bank, handed over in the environment."""
+    service_token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
+    """What the bank's services show each other (`X-Service-Token`); random per bank."""
     toxiproxy_url: str | None = None
     proxy_server: ServerKind = "builtin"
     bypass_proxies: bool = False
     """Wire services straight to each other (no fault injection possible): only for measuring
     the proxy tax in `bench/bank.py`."""
     extra_env: dict[str, str] = field(default_factory=dict)
+
+
+CREDENTIALS_FILE = "credentials.json"
+
+
+def write_credentials(config: BankConfig) -> Path:
+    """Write the bank's tokens to `<run dir>/credentials.json`, readable by its owner only
+    (what `harness up` points its user at); returns the path."""
+    path = config.run_dir / CREDENTIALS_FILE
+    document = {"admin_token": config.admin_token, "service_token": config.service_token}
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as file:
+        json.dump(document, file, indent=2)
+    return path
 
 
 class Runtime(Protocol):

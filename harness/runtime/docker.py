@@ -3,7 +3,8 @@
 Containers and the network carry the labels `bank-chaos.run=<run id>` and
 `bank-chaos.owner=<host>:<pid>:<start>`, which is how `harness doctor` finds what a killed run
 left and tells it from a live run's. Only the fault proxy's API, the
-edge proxy and each service's admin/API port are published, on 127.0.0.1. Services reach each
+edge proxy and each service's public and admin ports are published, on 127.0.0.1; the bank's
+tokens go in each container's environment, never its command line. Services reach each
 other only through the fault-proxy container (network alias `faultproxy`), whose proxies
 forward to the services by their network aliases. Process faults are container operations:
 crash = kill, freeze = pause, restart, isolate = disconnect from the network.
@@ -19,7 +20,7 @@ from harness.control.bank import BankAdmin
 from harness.control.toxiproxy import ProxyControl
 from harness.errors import InfraError
 from harness.runtime.base import BankConfig
-from harness.runtime.commandline import service_command
+from harness.runtime.commandline import service_command, service_env
 from harness.runtime.docker_cleanup import LABEL, docker_client, remove_docker_leftovers
 from harness.runtime.images import IMAGES
 from harness.runtime.ownership import OWNER_LABEL, this_harness, write_owner_file
@@ -29,6 +30,7 @@ from harness.topology import LINKS, SERVICES, Endpoint, Placement
 log = structlog.get_logger()
 
 SERVICE_PORT = 8000
+ADMIN_PORT = 8001
 API_PORT = 8474
 FIRST_PROXY_PORT = 10000
 LOOPBACK = "127.0.0.1"
@@ -67,7 +69,7 @@ class DockerRuntime:
         self.network = self.client.networks.create(
             f"bankchaos-{short}", driver="bridge", labels=self._labels()
         )
-        host_ports = iter(free_ports(len(SERVICES) + 2))
+        host_ports = iter(free_ports(2 * len(SERVICES) + 2))
         api = Endpoint(LOOPBACK, next(host_ports))
         edge = Endpoint(LOOPBACK, next(host_ports))
         internal_proxies = {
@@ -90,8 +92,10 @@ class DockerRuntime:
             lambda: self.running("faultproxy"),
         )
         services = {s.name: Endpoint(LOOPBACK, next(host_ports)) for s in SERVICES}
+        admin = {s.name: Endpoint(LOOPBACK, next(host_ports)) for s in SERVICES}
         self.placement = Placement(
             services=services,
+            admin=admin,
             proxies={**internal_proxies, "edge-mobile": edge},
             proxy_api=api,
             internal_services={s.name: Endpoint(s.name, SERVICE_PORT) for s in SERVICES},
@@ -106,13 +110,19 @@ class DockerRuntime:
             )
         bind = Endpoint("0.0.0.0", SERVICE_PORT)
         for svc in SERVICES:
-            module, args = service_command(svc.name, self.placement, config, "/data", bind)
+            module, args = service_command(
+                svc.name, self.placement, config, "/data", bind, admin_port=ADMIN_PORT
+            )
             self._run(
                 svc.name,
                 IMAGES["bank"],
                 [module, *args],
-                {f"{SERVICE_PORT}/tcp": (LOOPBACK, services[svc.name].port)},
+                {
+                    f"{SERVICE_PORT}/tcp": (LOOPBACK, services[svc.name].port),
+                    f"{ADMIN_PORT}/tcp": (LOOPBACK, admin[svc.name].port),
+                },
                 short,
+                environment=service_env(config),
             )
         for svc in SERVICES:
             self._wait_healthy(svc.name)
@@ -126,6 +136,8 @@ class DockerRuntime:
         command: list[str],
         ports: dict[str, tuple[str, int]],
         short: str,
+        *,
+        environment: dict[str, str] | None = None,
     ) -> None:
         container = self.client.containers.create(
             image,
@@ -133,6 +145,7 @@ class DockerRuntime:
             name=f"bankchaos-{short}-{name}",
             labels=self._labels(),
             ports=ports,
+            environment=environment or {},
             network=self.network.name,
             detach=True,
         )

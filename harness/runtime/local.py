@@ -16,7 +16,7 @@ from harness.control.toxiproxy import ProxyControl
 from harness.errors import InfraError
 from harness.interrupts import shielded
 from harness.runtime.base import BankConfig
-from harness.runtime.commandline import service_command
+from harness.runtime.commandline import service_command, service_env
 from harness.runtime.faultproxy_process import FaultProxyProcess, attach, start_fault_proxy
 from harness.runtime.launcher import RUN_MARKER
 from harness.runtime.ownership import (
@@ -50,22 +50,25 @@ class LocalRuntime:
     def start(self, config: BankConfig) -> Placement:
         self.config = config
         write_owner_file(config.run_dir, this_harness())
-        self.group = ProcessGroup(config.run_id, env=dict(config.extra_env))
+        self.group = ProcessGroup(config.run_id, env={**config.extra_env, **service_env(config)})
         logs, state = config.run_dir / "logs", config.run_dir / "state"
         state.mkdir(parents=True, exist_ok=True)
         api = self._start_fault_proxy(config, logs)
         self.control = ProxyControl(api)
-        ports = free_ports(len(SERVICES))
-        services = {s.name: Endpoint(HOST, port) for s, port in zip(SERVICES, ports, strict=True)}
+        ports = iter(free_ports(2 * len(SERVICES)))
+        services = {s.name: Endpoint(HOST, next(ports)) for s in SERVICES}
+        admin = {s.name: Endpoint(HOST, next(ports)) for s in SERVICES}
         planned = Placement(services, {}, api)
         if config.bypass_proxies:
             proxies = {lk.name: planned.upstream(lk.name) for lk in LINKS}
         else:
             proxies = {lk.name: self._create_proxy(lk.name, planned) for lk in LINKS}
-        self.placement = Placement(services, proxies, api)
+        self.placement = Placement(services, proxies, api, admin=admin)
         for svc in SERVICES:
-            bind = self.placement.services[svc.name]
-            module, args = service_command(svc.name, self.placement, config, str(state), bind)
+            bind, admin_port = services[svc.name], admin[svc.name].port
+            module, args = service_command(
+                svc.name, self.placement, config, str(state), bind, admin_port=admin_port
+            )
             self.group.start(svc.name, python_module(module, *args), logs / f"{svc.name}.log")
         for svc in SERVICES:
             self._wait_healthy(svc.name)

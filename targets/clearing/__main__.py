@@ -24,7 +24,7 @@ def clearing_parser() -> argparse.ArgumentParser:
 def build(args: argparse.Namespace, profile: Profile) -> FastAPI:
     """The clearing app as the command line asks for it."""
     config = SchemeConfig(processing_ms=args.processing_ms, reject_rate=args.reject_rate)
-    return build_app(config, seed=args.seed, admin_token=args.admin_token, profile=profile)
+    return build_app(config, seed=args.seed, credentials=args.credentials, profile=profile)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -17,29 +17,31 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from harness.seeds import stream
+from targets.access import Credentials, require_admin
 from targets.clearing.scheme import Pacs008, Scheme, SchemeAnswer, SchemeConfig
 from targets.flags import install_flags
 from targets.formats import iso_utc
+from targets.inputs import ID_PATTERN
 from targets.profiles import Profile
-from targets.service import create_app, require_admin
+from targets.service import create_app
 
 
 class Pacs008Body(BaseModel):
     """A credit transfer; `expires_at_s` is the sender's acceptance deadline (epoch s)."""
 
-    msg_id: str = Field(min_length=1, max_length=64)
-    end_to_end_id: str = Field(min_length=1, max_length=64)
-    debtor_account: str
-    creditor: str
-    amount: str
-    currency: str = "PEN"
+    msg_id: str = Field(pattern=ID_PATTERN)
+    end_to_end_id: str = Field(pattern=ID_PATTERN)
+    debtor_account: str = Field(pattern=ID_PATTERN)
+    creditor: str = Field(pattern=ID_PATTERN)
+    amount: str = Field(pattern=r"^[0-9]{1,10}\.[0-9]{2}$")  # ASCII digits, as payments sends
+    currency: str = Field(default="PEN", pattern=r"^[A-Z]{3}$")
     expires_at_s: float | None = None
 
 
 class Pacs028Body(BaseModel):
     """A status inquiry for one end-to-end id."""
 
-    end_to_end_id: str = Field(min_length=1, max_length=64)
+    end_to_end_id: str = Field(pattern=ID_PATTERN)
 
 
 class ConfigBody(BaseModel):
@@ -95,13 +97,15 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> JSON
     )
 
 
-def build_app(config: SchemeConfig, seed: int, admin_token: str, profile: Profile) -> FastAPI:
+def build_app(
+    config: SchemeConfig, seed: int, credentials: Credentials, profile: Profile
+) -> FastAPI:
     """The clearing FastAPI app around a fresh in-memory scheme.
 
     `seed` is the run's: the scheme's rejects draw from the stream `clearing:scheme`, the fault
     flags from `clearing`.
     """
-    app = create_app("clearing", admin_token)
+    app = create_app("clearing", credentials)
     scheme = Scheme(config, stream(seed, "clearing:scheme"), time.time)
     app.state.scheme = scheme
     install_flags(app, stream(seed, "clearing"), profile.retry_after_s)
@@ -133,6 +137,10 @@ def build_app(config: SchemeConfig, seed: int, admin_token: str, profile: Profil
 
     @app.get("/admin/export", dependencies=[Depends(require_admin)])
     async def export() -> dict[str, object]:
+        return export_json(scheme)
+
+    @app.get("/internal/export")
+    async def export_for_reconciliation() -> dict[str, object]:
         return export_json(scheme)
 
     return app

@@ -46,7 +46,7 @@ def build(args: argparse.Namespace, profile: Profile) -> FastAPI:
             node=NodeConfig(dc=args.dc, role=args.role, epoch=args.epoch, db_path=db_path),
             profile=profile,
             replica_url=args.replica_url,
-            admin_token=args.admin_token,
+            credentials=args.credentials,
             seed=args.seed,
         )
     )

@@ -2,7 +2,8 @@
 
 Admin: promote, fence, replication status, consistency summary, full export, seed
 (flags: the shared `targets.flags`).
-Internal (`/internal/replication/...`, same token): the standby's side of journal shipping.
+Internal (`/internal/...`, the service credential of `targets.access`): the standby's side
+of journal shipping, and the export payments reconciles against.
 This module must not hold ledger rules; it calls ledger, queries, replog and the shipper.
 """
 
@@ -16,13 +17,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from targets.access import require_admin
 from targets.core_banking import ledger, queries, replog
 from targets.core_banking.amounts import check_currency, parse_cents
 from targets.core_banking.api import commit_write, core_of, json_body, require_open
 from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replication import Shipper
 from targets.core_banking.schema import Standing, last_seq, read_standing, write_standing
-from targets.service import require_admin
 
 MAX_SEED_CUSTOMERS = 100_000
 
@@ -36,7 +37,7 @@ def require_standing(request: Request) -> None:
         raise RefusalError(503, "not_ready", "the ledger is not open yet")
 
 
-internal = APIRouter(dependencies=[Depends(require_admin), Depends(require_standing)])
+internal = APIRouter(dependencies=[Depends(require_standing)])
 
 
 def _shipper(request: Request) -> Shipper:
@@ -120,6 +121,7 @@ async def consistency(request: Request) -> dict[str, Any]:
 
 
 @router.get("/admin/export")
+@internal.get("/internal/export")
 async def export(request: Request) -> dict[str, Any]:
     core = core_of(request)
     standing = core.current()

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from harness.seeds import DEFAULT_SEED, stream
+from targets.access import Credentials
 from targets.core_banking import admin, api
 from targets.core_banking.node import CoreNode, NodeConfig
 from targets.core_banking.refusals import RefusalError
@@ -41,14 +42,14 @@ class CoreSettings:
     node: NodeConfig
     profile: Profile
     replica_url: str | None
-    admin_token: str
+    credentials: Credentials
     seed: int = DEFAULT_SEED
     """The run's seed; the fault flags draw from the stream `core-banking:<dc>`."""
 
 
 def build_core_app(settings: CoreSettings) -> FastAPI:
     """The app for one DC; the ledger opens when the server starts and closes when it stops."""
-    app = create_app(f"core-banking-{settings.node.dc}", settings.admin_token)
+    app = create_app(f"core-banking-{settings.node.dc}", settings.credentials)
     app.router.lifespan_context = _lifespan_for(settings)
     app.state.ready = False
     flag_draws = stream(settings.seed, f"core-banking:{settings.node.dc}")
@@ -74,7 +75,7 @@ def _lifespan_for(settings: CoreSettings) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         core = CoreNode(settings.node)
-        shipper = Shipper(core, settings.profile, settings.replica_url, settings.admin_token)
+        shipper = Shipper(core, settings.profile, settings.replica_url, settings.credentials)
         app.state.core, app.state.shipper = core, shipper
         opening = asyncio.create_task(_open(app, core, shipper), name="ledger-open")
         try:

@@ -47,6 +47,7 @@ from typing import Any
 import httpx
 import structlog
 
+from targets.access import Credentials
 from targets.core_banking import replog
 from targets.core_banking.node import CoreNode
 from targets.core_banking.refusals import RefusalError
@@ -77,7 +78,7 @@ class Shipper:
     """Ships this DC's log to the peer while primary; confirms sync writes."""
 
     def __init__(
-        self, node: CoreNode, profile: Profile, replica_url: str | None, admin_token: str
+        self, node: CoreNode, profile: Profile, replica_url: str | None, credentials: Credentials
     ) -> None:
         self.node = node
         self.profile = profile
@@ -89,7 +90,7 @@ class Shipper:
         self._task: asyncio.Task[None] | None = None
         timeout = profile.request_timeout_s or DEFAULT_WAIT_S
         self._client = httpx.AsyncClient(
-            timeout=timeout, headers={"X-Admin-Token": admin_token}, trust_env=False
+            timeout=timeout, headers=credentials.outbound(), trust_env=False
         )
 
     async def start(self) -> None:

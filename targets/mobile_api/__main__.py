@@ -41,7 +41,7 @@ def build(args: argparse.Namespace, profile: Profile) -> FastAPI:
         payments_url=args.payments_url,
         customers=args.customers,
         seed=args.seed,
-        admin_token=args.admin_token,
+        credentials=args.credentials,
     )
     return build_app(config, profile)
 

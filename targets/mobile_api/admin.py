@@ -14,11 +14,11 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from targets.access import require_admin
 from targets.formats import iso_utc
 from targets.mobile_api.errors import ApiError
 from targets.mobile_api.state import State
 from targets.mobile_api.status import COMPONENTS, ComponentStatus, Incident, StatusPage
-from targets.service import require_admin
 
 admin_router = APIRouter(prefix="/admin", dependencies=[Depends(require_admin)])
 public_router = APIRouter()

@@ -14,13 +14,14 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from harness.seeds import DEFAULT_SEED, stream
+from targets.access import Credentials
 from targets.flags import install_flags
 from targets.mobile_api import admin, api, auth_api
 from targets.mobile_api.auth import Directory, LoginCounters, seeded_customer_ids, seeded_password
@@ -47,7 +48,8 @@ class EdgeConfig:
     customers: int = 100
     seed: int = DEFAULT_SEED
     """The run's seed; the fault flags draw from the stream `mobile-api`."""
-    admin_token: str = "chaos-admin"
+    credentials: Credentials = field(default_factory=Credentials.generate)
+    """The admin token and the service credential its calls to payments and core carry."""
 
 
 def build_state(
@@ -93,7 +95,10 @@ async def probe_dependencies(state: MobileState, stop: asyncio.Event) -> None:
 def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
     """The mobile API app for `profile`."""
     client = httpx.AsyncClient(
-        timeout=None, limits=httpx.Limits(max_connections=MAX_CONNECTIONS), trust_env=False
+        timeout=None,
+        limits=httpx.Limits(max_connections=MAX_CONNECTIONS),
+        headers=config.credentials.outbound(),
+        trust_env=False,
     )
     state = build_state(config, profile, client)
 
@@ -113,7 +118,7 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
                 await prober
             await client.aclose()
 
-    app = create_app("mobile-api", config.admin_token)
+    app = create_app("mobile-api", config.credentials, inner=False)
     app.router.lifespan_context = lifespan
     app.state.mobile = state
     install_error_handlers(app)

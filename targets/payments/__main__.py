@@ -41,7 +41,7 @@ def build(args: argparse.Namespace, profile: Profile) -> FastAPI:
         core_url=args.core_url,
         clearing_url=args.clearing_url,
         db_path=Path(args.db),
-        admin_token=args.admin_token,
+        credentials=args.credentials,
         seed=args.seed,
     )
     return build_app(config, profile)

@@ -24,8 +24,10 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from harness.seeds import DEFAULT_SEED, stream
+from targets.access import Credentials, require_admin
 from targets.flags import install_flags
 from targets.formats import fingerprint
+from targets.inputs import ID_ALPHABET, MAX_ID_CHARS, is_valid_id
 from targets.payments.background import SettlementWorker
 from targets.payments.dependency import Dependency
 from targets.payments.flow import FlowTiming, PaymentFlow, PaymentRefusedError
@@ -44,7 +46,7 @@ from targets.payments.wire import (
     submit_answer,
 )
 from targets.profiles import Profile
-from targets.service import DEADLINE, create_app, remaining_s, require_admin
+from targets.service import DEADLINE, create_app, remaining_s
 
 ANSWER_MARGIN_S = 0.1
 """Answer 202 this long before the request's deadline, so the answer still arrives in time."""
@@ -55,7 +57,7 @@ class PaymentsConfig:
     core_url: str
     clearing_url: str
     db_path: Path
-    admin_token: str
+    credentials: Credentials
     seed: int = DEFAULT_SEED
     """The run's seed: streams `payments` (fault flags), `payments:core` and `payments:clearing`
     (each dependency's retry jitter)."""
@@ -70,7 +72,7 @@ class PaymentsService:
         self.store = PaymentStore(config.db_path, time.time)
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=64)
         self.clients = [
-            httpx.AsyncClient(base_url=url, limits=limits)
+            httpx.AsyncClient(base_url=url, limits=limits, headers=config.credentials.outbound())
             for url in (config.core_url, config.clearing_url)
         ]
         self.core, self.clearing = (
@@ -80,7 +82,6 @@ class PaymentsService:
                 profile,
                 clock=time.monotonic,
                 rng=stream(config.seed, f"payments:{name}"),
-                admin_token=config.admin_token,
             )
             for name, client in zip(("core", "clearing"), self.clients, strict=True)
         )
@@ -140,6 +141,9 @@ async def submit(service: PaymentsService, request: Request) -> Response:
     key = request.headers.get("idempotency-key", "").strip()
     if not key:
         return error(400, "idempotency_key_missing", "header Idempotency-Key is required")
+    if not is_valid_id(key):
+        detail = f"Idempotency-Key must be 1-{MAX_ID_CHARS} of [{ID_ALPHABET}]"
+        return error(400, "idempotency_key_invalid", detail)
     try:
         body = PaymentBody.model_validate(await request.json())
     except (ValueError, ValidationError) as exc:
@@ -205,7 +209,7 @@ def _fields(exc: Exception) -> str:
 
 def build_app(config: PaymentsConfig, profile: Profile) -> FastAPI:
     """The payments FastAPI app."""
-    app = create_app("payments", config.admin_token)
+    app = create_app("payments", config.credentials)
     service = PaymentsService(config, profile)
     app.state.payments = service
     install_flags(app, stream(config.seed, "payments"), profile.retry_after_s)

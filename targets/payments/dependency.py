@@ -4,7 +4,10 @@ Per call: circuit breaker -> bulkhead -> timeout (the profile's per-call timeout
 request's remaining deadline) -> retries with capped exponential backoff (full jitter from the
 seeded generator) through tenacity. The breaker and the bulkhead are `targets.resilience`'s: an
 attempt that does not use the dependency (bulkhead full, deadline already spent) or is
-abandoned by this side (cancelled) releases its breaker permit, neither success nor failure.
+abandoned by this side (cancelled) releases its breaker permit, neither success nor failure;
+so does, with `client_deadline_floor_s` set (hardened), an attempt that timed out at the
+caller's deadline because that was shorter than `request_timeout_s` (the caller's outcome, not
+the dependency's health). A timeout at the full `request_timeout_s` is a failure.
 Failures are sorted by what the caller may assume: `DependencyUnavailableError` means the
 request certainly did not run (refused connection, breaker open, bulkhead full, a 503 refusal):
 safe to fail fast. `OutcomeUnknownError` means it may have run (timeout after sending,
@@ -27,7 +30,8 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from targets.profiles import Profile
 from targets.resilience.breaker import BreakerPolicy, CircuitBreaker, CircuitOpenError, Permit
 from targets.resilience.bulkhead import Bulkhead, BulkheadFullError
-from targets.service import outbound_headers, remaining_s
+from targets.resilience.deadline import CallBudget
+from targets.service import outbound_budget, outbound_headers, remaining_s
 
 log = structlog.get_logger()
 
@@ -79,13 +83,11 @@ class Dependency:
         *,
         clock: Callable[[], float],
         rng: random.Random,
-        admin_token: str,
     ) -> None:
         self.name = name
         self.profile = profile
         self._client = client
         self._rng = rng
-        self._admin_token = admin_token
         self.breaker = CircuitBreaker(name, BreakerPolicy.from_profile(profile), clock)
         self.bulkhead = Bulkhead.from_profile(name, profile)
 
@@ -170,20 +172,24 @@ class Dependency:
         *,
         permit: Permit,
     ) -> Reply:
-        timeout_s = remaining_s(self.profile.request_timeout_s)
+        budget = outbound_budget(self.profile.request_timeout_s)
+        timeout_s = budget.timeout_s
         if timeout_s is not None and timeout_s <= 0.005:
             permit.release()
             raise _AttemptFailedError("request deadline exhausted", maybe_executed=False)
         headers = outbound_headers(self.profile)
         if key is not None:
             headers["Idempotency-Key"] = key(number)
-        if path.startswith("/admin"):
-            headers["X-Admin-Token"] = self._admin_token
         try:
             response = await self._client.request(
                 method, path, json=body, headers=headers, timeout=httpx.Timeout(timeout_s)
             )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        except httpx.TimeoutException as exc:
+            self._timed_out(permit, budget)
+            sent = not isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+            what = "no answer" if sent else "cannot connect"
+            raise _AttemptFailedError(f"{what} ({type(exc).__name__})", sent) from None
+        except httpx.ConnectError as exc:
             permit.failed()
             raise _AttemptFailedError(f"cannot connect ({type(exc).__name__})", False) from None
         except httpx.TransportError as exc:
@@ -196,6 +202,14 @@ class Dependency:
             permit.failed()
             raise
         return self._classify(response, permit)
+
+    def _timed_out(self, permit: Permit, budget: CallBudget) -> None:
+        """A timeout at the caller's own deadline (shorter than the bank's per-call timeout) is
+        the caller's outcome, not the dependency's health: released, not failed (hardened)."""
+        if budget.caller_cut and self.profile.client_deadline_floor_s is not None:
+            permit.release()
+        else:
+            permit.failed()
 
     def _classify(self, response: httpx.Response, permit: Permit) -> Reply:
         try:

@@ -68,8 +68,8 @@ class Interbank:
         return _status(reply.status_code, reply.body)
 
     async def export(self) -> dict[str, Any]:
-        """The scheme's message log (admin) for reconciliation."""
-        reply = await self.clearing.call("GET", "/admin/export")
+        """The scheme's message log for reconciliation."""
+        reply = await self.clearing.call("GET", "/internal/export")
         if reply.status_code != 200:
             raise SchemeProtocolError(f"clearing export answered {reply.status_code}")
         return reply.body

@@ -85,8 +85,8 @@ class Ledger:
         return str(reply.body.get("status", "RELEASED"))
 
     async def export(self) -> dict[str, Any]:
-        """The core's admin export (journals and holds) for reconciliation."""
-        reply = await self.core.call("GET", "/admin/export")
+        """The core's export (journals and holds) for reconciliation."""
+        reply = await self.core.call("GET", "/internal/export")
         if reply.status_code != 200:
             raise _refusal(reply.status_code, reply.body)
         return reply.body

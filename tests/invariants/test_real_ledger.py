@@ -11,6 +11,7 @@ import pytest
 
 from harness.history.bankstate import BankState
 from harness.invariants import run_invariants
+from tests.credentials import SERVICE
 from tests.invariants.bank import transfer_sample
 from tests.targets.test_core_banking_processes import CoreProcess, running
 
@@ -31,7 +32,7 @@ def capture(core: CoreProcess, key: str, transfer_id: str, amount: str) -> str:
     """Hold and capture like payments does; the capture's journal id."""
     hold = httpx.post(
         f"{core.url}/v1/holds",
-        headers={"Idempotency-Key": key},
+        headers={**SERVICE, "Idempotency-Key": key},
         timeout=10.0,
         json={
             "account_id": "ACC-0001",
@@ -44,6 +45,7 @@ def capture(core: CoreProcess, key: str, transfer_id: str, amount: str) -> str:
     assert hold.status_code == 201, hold.text
     done = httpx.post(
         f"{core.url}/v1/holds/{hold.json()['hold_id']}/capture",
+        headers=SERVICE,
         timeout=10.0,
         json={"credit_account": "CLEARING", "transfer_id": transfer_id},
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-ADMIN = {"X-Admin-Token": "test-admin"}
+from tests.credentials import ADMIN, SERVICE, TOKEN_ENV
 
 
 def free_port() -> int:
@@ -35,10 +35,12 @@ class ServiceProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        flags = ["--host", "127.0.0.1", "--port", str(self.port), "--admin-token", "test-admin"]
+        flags = ["--host", "127.0.0.1", "--port", str(self.port)]
         command = [sys.executable, "-m", module, *(flags if bank_flags else []), *args]
         self._log = log_path.open("wb")
-        self.proc = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            command, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, **TOKEN_ENV}
+        )
 
     def wait_live(self, timeout_s: float = 15.0) -> None:
         """Poll /health/live until it answers; fail with the log if the process died."""
@@ -108,7 +110,9 @@ def pacs008(msg_id: str, e2e: str) -> dict[str, str]:
 def test_pacs008_settles_after_processing_time(clearing: ServiceProcess) -> None:
     """A pacs.008 is answered ACSC after the configured processing time, not before."""
     started = time.monotonic()
-    answer = httpx.post(f"{clearing.url}/v1/pacs008", json=pacs008("M1", "E1"), timeout=5)
+    answer = httpx.post(
+        f"{clearing.url}/v1/pacs008", headers=SERVICE, json=pacs008("M1", "E1"), timeout=5
+    )
     assert time.monotonic() - started >= 0.045
     assert answer.status_code == 200
     assert answer.json() == {
@@ -122,7 +126,7 @@ def test_pacs008_settles_after_processing_time(clearing: ServiceProcess) -> None
 @pytest.mark.integration
 def test_duplicates_are_visible_in_export(clearing: ServiceProcess) -> None:
     """A retry with the same msg_id is one entry; a new msg_id for the e2e is a duplicate."""
-    with httpx.Client(base_url=clearing.url, timeout=5) as client:
+    with httpx.Client(base_url=clearing.url, timeout=5, headers=SERVICE) as client:
         client.post("/v1/pacs008", json=pacs008("M1", "E1"))
         client.post("/v1/pacs008", json=pacs008("M1", "E1"))
         client.post("/v1/pacs008", json=pacs008("M2", "E1"))
@@ -136,7 +140,7 @@ def test_duplicates_are_visible_in_export(clearing: ServiceProcess) -> None:
 @pytest.mark.integration
 def test_admin_config_rejects_and_inquiry_reports_it(clearing: ServiceProcess) -> None:
     """reject_rate=1 makes the scheme reject AM04; pacs.028 reports it; unknown is AG09."""
-    with httpx.Client(base_url=clearing.url, timeout=5) as client:
+    with httpx.Client(base_url=clearing.url, timeout=5, headers=SERVICE) as client:
         assert client.post("/admin/config", json={"reject_rate": 1.0}).status_code == 401
         config = client.post(
             "/admin/config", json={"reject_rate": 1.0, "processing_ms": 0}, headers=ADMIN
@@ -153,7 +157,7 @@ def test_admin_config_rejects_and_inquiry_reports_it(clearing: ServiceProcess) -
 @pytest.mark.integration
 def test_flags_and_bad_input(clearing: ServiceProcess) -> None:
     """error_rate=1 answers 500 injected_fault; a malformed body is 422 in the contract shape."""
-    with httpx.Client(base_url=clearing.url, timeout=5) as client:
+    with httpx.Client(base_url=clearing.url, timeout=5, headers=SERVICE) as client:
         bad = client.post("/v1/pacs008", json={"msg_id": "M1"})
         assert bad.status_code == 422 and bad.json()["error"] == "invalid_request"
         assert "end_to_end_id" in bad.json()["detail"]

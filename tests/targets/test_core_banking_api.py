@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.credentials import SERVICE
 from tests.targets.test_core_banking_processes import CoreProcess, running, transfer_body
 
 pytestmark = pytest.mark.integration
@@ -23,18 +24,18 @@ def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CoreProcess]:
 
 
 def post(core: CoreProcess, path: str, body: object, key: str | None = None) -> httpx.Response:
-    headers = {"Idempotency-Key": key} if key else {}
+    headers = {**SERVICE, "Idempotency-Key": key} if key else SERVICE
     return httpx.post(f"{core.url}{path}", json=body, headers=headers, timeout=10.0)
 
 
 def available(core: CoreProcess, account_id: str) -> str:
-    body = httpx.get(f"{core.url}/v1/accounts/{account_id}/balances").json()
+    body = httpx.get(f"{core.url}/v1/accounts/{account_id}/balances", headers=SERVICE).json()
     return str(body["balances"][1]["amount"])
 
 
 def test_account_and_customer_shapes(core: CoreProcess) -> None:
     """Accounts and a customer's account list answer the contract's fields."""
-    account = httpx.get(f"{core.url}/v1/accounts/ACC-0003").json()
+    account = httpx.get(f"{core.url}/v1/accounts/ACC-0003", headers=SERVICE).json()
     assert account == {
         "account_id": "ACC-0003",
         "customer_id": "CUST-0003",
@@ -42,9 +43,9 @@ def test_account_and_customer_shapes(core: CoreProcess) -> None:
         "currency": "PEN",
         "status": "ACTIVE",
     }
-    listed = httpx.get(f"{core.url}/v1/customers/CUST-0003/accounts").json()
+    listed = httpx.get(f"{core.url}/v1/customers/CUST-0003/accounts", headers=SERVICE).json()
     assert listed == {"accounts": [account]}
-    missing = httpx.get(f"{core.url}/v1/accounts/ACC-9999")
+    missing = httpx.get(f"{core.url}/v1/accounts/ACC-9999", headers=SERVICE)
     assert missing.status_code == 404 and missing.json()["error"] == "account_not_found"
 
 
@@ -65,7 +66,9 @@ def test_journal_replay_and_key_reuse(core: CoreProcess) -> None:
     assert first.json()["epoch"] == 1 and first.json()["dc"] == "dc-a"
     assert (other.status_code, other.json()["error"]) == (422, "idempotency_key_reused")
     assert (keyless.status_code, keyless.json()["error"]) == (400, "idempotency_key_missing")
-    moves = httpx.get(f"{core.url}/v1/accounts/ACC-0001/transactions?limit=1").json()
+    moves = httpx.get(
+        f"{core.url}/v1/accounts/ACC-0001/transactions?limit=1", headers=SERVICE
+    ).json()
     assert moves["transactions"][0]["amount"] == "-12.34"
 
 
@@ -150,7 +153,7 @@ def test_concurrent_debits_never_overdraw(core: CoreProcess) -> None:
                 *(
                     client.post(
                         f"{core.url}/v1/journals",
-                        headers={"Idempotency-Key": f"c-{n}"},
+                        headers={**SERVICE, "Idempotency-Key": f"c-{n}"},
                         json=transfer_body("ACC-0006", "SUSPENSE", "10.00"),
                     )
                     for n in range(200)
@@ -206,9 +209,9 @@ def test_flags_inject_http_faults(core: CoreProcess) -> None:
         assert flags == {"error_rate": 0.0, "extra_latency_ms": 0, "read_only": True}
         refused = post(core, "/v1/journals", transfer_body("ACC-0001", "ACC-0005", "1.00"), "f1")
         assert refused.status_code == 503 and refused.headers["Retry-After"]
-        assert httpx.get(f"{core.url}/v1/accounts/ACC-0001").status_code == 200
+        assert httpx.get(f"{core.url}/v1/accounts/ACC-0001", headers=SERVICE).status_code == 200
         core.admin("POST", "/admin/flags", json={"error_rate": 1.0})
-        assert httpx.get(f"{core.url}/v1/accounts/ACC-0001").status_code == 500
+        assert httpx.get(f"{core.url}/v1/accounts/ACC-0001", headers=SERVICE).status_code == 500
         assert core.admin("GET", "/admin/flags").json()["read_only"] is True
         bad = core.admin("POST", "/admin/flags", json={"colour": "red"})
         assert bad.status_code == 400 and "valid:" in bad.json()["detail"]

@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-ADMIN = {"X-Admin-Token": "chaos-admin"}
+from tests.credentials import ADMIN, SERVICE, TOKEN_ENV
+
 START_TIMEOUT_S = 20.0
 
 
@@ -64,7 +65,7 @@ class CoreProcess:
             command += ["--replica-url", self.replica_url]
         for knob in self.settings:
             command += ["--set", knob]
-        env = {**os.environ, "BANK_SET": "", "BANK_PROFILE": "hardened"}
+        env = {**os.environ, **TOKEN_ENV, "BANK_SET": "", "BANK_PROFILE": "hardened"}
         log = (self.db.parent / f"{self.dc}.log").open("ab")
         self.proc = subprocess.Popen(command, stdout=log, stderr=log, env=env)
         log.close()
@@ -141,7 +142,7 @@ def test_state_and_role_survive_kill9(tmp_path: Path) -> None:
         core.admin("POST", "/admin/seed", json={"customers": 2, "balance": "50.00"})
         posted = httpx.post(
             f"{core.url}/v1/journals",
-            headers={"Idempotency-Key": "k1"},
+            headers={**SERVICE, "Idempotency-Key": "k1"},
             json=transfer_body("ACC-0001", "ACC-0002", "20.00"),
         )
         assert posted.status_code == 201
@@ -149,16 +150,16 @@ def test_state_and_role_survive_kill9(tmp_path: Path) -> None:
         core.kill9()
         core.start()
         ready = httpx.get(f"{core.url}/health/ready").json()
-        balances = httpx.get(f"{core.url}/v1/accounts/ACC-0002/balances").json()
+        balances = httpx.get(f"{core.url}/v1/accounts/ACC-0002/balances", headers=SERVICE).json()
         refused = httpx.post(
             f"{core.url}/v1/journals",
-            headers={"Idempotency-Key": "k1"},
+            headers={**SERVICE, "Idempotency-Key": "k1"},
             json=transfer_body("ACC-0001", "ACC-0002", "20.00"),
         )
         promoted = core.admin("POST", "/admin/promote").json()
         replay = httpx.post(
             f"{core.url}/v1/journals",
-            headers={"Idempotency-Key": "k1"},
+            headers={**SERVICE, "Idempotency-Key": "k1"},
             json=transfer_body("ACC-0001", "ACC-0002", "20.00"),
         )
     assert ready["role"] == "standby" and promoted["epoch"] == 2

@@ -15,9 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.credentials import ADMIN, TOKEN_ENV
+
 pytestmark = pytest.mark.integration
 
-ADMIN = {"X-Admin-Token": "chaos-admin"}
 START_TIMEOUT_S = 20.0
 LEAK_MARKERS = ("127.0.0.1", "localhost", "Traceback", 'File "', "CUST-0002", "ACC-0002")
 
@@ -51,6 +52,7 @@ def start(module: str, args: list[str], log: Path, ready_path: str = "/health/re
             [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(port), *args],
             stdout=out,
             stderr=subprocess.STDOUT,
+            env={**os.environ, **TOKEN_ENV},
         )
     service = Service(popen, f"http://127.0.0.1:{port}", port)
     deadline = time.monotonic() + START_TIMEOUT_S

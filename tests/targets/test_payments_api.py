@@ -5,7 +5,7 @@ import asyncio
 import httpx
 import pytest
 
-from tests.targets.test_clearing_app import ADMIN
+from tests.credentials import ADMIN, SERVICE
 from tests.targets.test_payments_bank import Bank, hardened_bank, pay
 
 __all__ = ["hardened_bank"]
@@ -16,7 +16,9 @@ def test_idempotency_key_semantics(hardened_bank: Bank) -> None:
     """400 without a key, 422 reused with another body, replay of the first answer."""
     ready = httpx.get(f"{hardened_bank.payments}/health/ready", timeout=5).json()
     assert ready["breakers"] == {"core": "closed", "clearing": "closed"}
-    missing = httpx.post(f"{hardened_bank.payments}/v1/payments", json={}, timeout=5)
+    missing = httpx.post(
+        f"{hardened_bank.payments}/v1/payments", headers=SERVICE, json={}, timeout=5
+    )
     assert missing.status_code == 400 and missing.json()["error"] == "idempotency_key_missing"
     first = pay(hardened_bank, "idem-1", debtor_account="ACC-0002")
     assert first.status_code == 201 and first.json()["status"] == "ACSC"
@@ -36,7 +38,7 @@ def test_second_request_while_first_in_flight_is_409(hardened_bank: Bank) -> Non
     async def scenario() -> tuple[httpx.Response, httpx.Response]:
         async with httpx.AsyncClient(base_url=hardened_bank.payments, timeout=10) as client:
             body = {"debtor_account": "ACC-0002", "creditor_account": "X", "amount": "1.00"}
-            headers = {"Idempotency-Key": "idem-409"}
+            headers = {**SERVICE, "Idempotency-Key": "idem-409"}
             first = asyncio.create_task(client.post("/v1/payments", json=body, headers=headers))
             for _ in range(200):  # until the key is claimed (the payment row exists)
                 export = (await client.get("/admin/export", headers=ADMIN)).json()
@@ -71,7 +73,9 @@ def test_happy_path_settles_and_debits_exactly_once(hardened_bank: Bank) -> None
     assert [m["status"] for m in hardened_bank.scheme_messages("E2E-HAPPY-1")] == ["ACSC"]
     assert len(hardened_bank.journals_for(body["payment_id"])) == 1
     assert float(before) - float(hardened_bank.booked("ACC-0003")) == pytest.approx(25.50)
-    payment = httpx.get(f"{hardened_bank.payments}{body['status_url']}", timeout=5).json()
+    payment = httpx.get(
+        f"{hardened_bank.payments}{body['status_url']}", headers=SERVICE, timeout=5
+    ).json()
     assert [h["status"] for h in payment["history"]] == ["RCVD", "ACSP", "ACSC"]
 
 
@@ -127,6 +131,7 @@ def test_reconciliation_lists_constructed_breaks(hardened_bank: Bank) -> None:
     for msg_id, e2e in (("rogue-1", "E2E-REC-1"), ("rogue-2", "E2E-REC-2")):
         httpx.post(
             f"{hardened_bank.clearing}/v1/pacs008",
+            headers=SERVICE,
             timeout=5,
             json={
                 "msg_id": msg_id,
@@ -138,7 +143,7 @@ def test_reconciliation_lists_constructed_breaks(hardened_bank: Bank) -> None:
         ).raise_for_status()
     httpx.post(
         f"{hardened_bank.core}/v1/journals",
-        headers={"Idempotency-Key": "rogue-j"},
+        headers={**SERVICE, "Idempotency-Key": "rogue-j"},
         timeout=5,
         json={
             "transfer_id": posted["payment_id"],
@@ -148,7 +153,9 @@ def test_reconciliation_lists_constructed_breaks(hardened_bank: Bank) -> None:
             ],
         },
     ).raise_for_status()
-    breaks = httpx.get(f"{hardened_bank.payments}/v1/reconciliation/breaks", timeout=10).json()
+    breaks = httpx.get(
+        f"{hardened_bank.payments}/v1/reconciliation/breaks", headers=SERVICE, timeout=10
+    ).json()
     found = {(b["kind"], b["payment_id"]) for b in breaks["breaks"]}
     assert found == {
         ("duplicate_at_scheme", settled["payment_id"]),

@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.targets.test_clearing_app import ADMIN, ServiceProcess, running_service
+from tests.credentials import ADMIN, SERVICE
+from tests.targets.test_clearing_app import ServiceProcess, running_service
 
 
 class FaultProxy:
@@ -109,7 +110,9 @@ class Bank:
         """Poll the payment until ACSC/RJCT (bounded)."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            payment = httpx.get(f"{self.payments}/v1/payments/{payment_id}", timeout=5).json()
+            payment = httpx.get(
+                f"{self.payments}/v1/payments/{payment_id}", headers=SERVICE, timeout=5
+            ).json()
             if payment["status"] in ("ACSC", "RJCT"):
                 return dict(payment)
             time.sleep(0.05)
@@ -212,6 +215,6 @@ def pay(bank: Bank, key: str, timeout_s: float = 10.0, **body: str) -> httpx.Res
     return httpx.post(
         f"{bank.payments}/v1/payments",
         json=payload,
-        headers={"Idempotency-Key": key},
+        headers={**SERVICE, "Idempotency-Key": key},
         timeout=timeout_s,
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.credentials import SERVICE
 from tests.targets.test_core_banking_processes import (
     CoreProcess,
     free_port,
@@ -132,7 +133,7 @@ def write(
 ) -> httpx.Response:
     return httpx.post(
         f"{core.url}/v1/journals",
-        headers={"Idempotency-Key": key},
+        headers={**SERVICE, "Idempotency-Key": key},
         json=transfer_body(debtor, creditor, "1.00"),
         timeout=10.0,
     )
@@ -153,7 +154,7 @@ async def burst_then_kill(
             try:
                 answer = await client.post(
                     f"{core.url}/v1/journals",
-                    headers={"Idempotency-Key": f"burst-{n}"},
+                    headers={**SERVICE, "Idempotency-Key": f"burst-{n}"},
                     json=transfer_body(f"ACC-000{1 + n % 4}", f"ACC-000{1 + (n + 1) % 4}", "1.00"),
                 )
             except httpx.HTTPError:
@@ -197,7 +198,7 @@ def test_hold_placed_on_dc_a_is_captured_on_dc_b_after_failover(
     a, b = sync_pair
     hold = httpx.post(
         f"{a.url}/v1/holds",
-        headers={"Idempotency-Key": "h-1"},
+        headers={**SERVICE, "Idempotency-Key": "h-1"},
         json={
             "account_id": "ACC-0003",
             "amount": "25.00",
@@ -216,6 +217,7 @@ def test_hold_placed_on_dc_a_is_captured_on_dc_b_after_failover(
     link.point_at(a)
     capture = httpx.post(
         f"{b.url}/v1/holds/{hold['hold_id']}/capture",
+        headers=SERVICE,
         json={"credit_account": "CLEARING", "transfer_id": "tr-1"},
     )
     assert capture.status_code == 200

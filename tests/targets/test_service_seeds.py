@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from harness.seeds import DEFAULT_SEED
+from targets.access import Credentials
 from targets.clearing.app import build_app as build_clearing
 from targets.clearing.scheme import Pacs008, SchemeConfig
 from targets.core_banking.app import CoreSettings, build_core_app
@@ -27,6 +28,7 @@ from targets.payments.app import build_app as build_payments
 from targets.profiles import HARDENED
 from targets.service import base_parser
 
+CREDENTIALS = Credentials("chaos-admin")
 TOKEN = {"X-Admin-Token": "chaos-admin"}
 REQUESTS = 48
 
@@ -36,23 +38,25 @@ Builder = Callable[[int, Path], FastAPI]
 def core(dc: str) -> Builder:
     def build(seed: int, tmp: Path) -> FastAPI:
         node = NodeConfig(dc=dc, role="primary", epoch=1, db_path=str(tmp / f"core-{dc}.db"))
-        return build_core_app(CoreSettings(node, HARDENED, None, "chaos-admin", seed=seed))
+        return build_core_app(CoreSettings(node, HARDENED, None, CREDENTIALS, seed=seed))
 
     return build
 
 
 def payments(seed: int, tmp: Path) -> FastAPI:
-    config = PaymentsConfig("http://core", "http://clearing", tmp / "p.db", "chaos-admin", seed)
+    config = PaymentsConfig("http://core", "http://clearing", tmp / "p.db", CREDENTIALS, seed)
     return build_payments(config, HARDENED)
 
 
 def mobile(seed: int, tmp: Path) -> FastAPI:
-    config = EdgeConfig("http://core", "http://payments", customers=1, seed=seed)
+    config = EdgeConfig(
+        "http://core", "http://payments", customers=1, seed=seed, credentials=CREDENTIALS
+    )
     return build_mobile(config, HARDENED)
 
 
 def clearing(seed: int, tmp: Path) -> FastAPI:
-    return build_clearing(SchemeConfig(), seed, "chaos-admin", HARDENED)
+    return build_clearing(SchemeConfig(), seed, CREDENTIALS, HARDENED)
 
 
 SERVICES: dict[str, Builder] = {
@@ -87,7 +91,7 @@ def injected_faults(build: Builder, seed: int, tmp: Path) -> str:
 
 def scheme_rejects(seed: int) -> str:
     """Which of REQUESTS transfers the clearing scheme rejected at `reject_rate=0.5`."""
-    app = build_clearing(SchemeConfig(), seed, "chaos-admin", HARDENED)
+    app = build_clearing(SchemeConfig(), seed, CREDENTIALS, HARDENED)
     asyncio.run(_admin_then_draws(app, "/admin/config", {"reject_rate": 0.5}, 0))
     scheme = app.state.scheme
     for n in range(REQUESTS):
