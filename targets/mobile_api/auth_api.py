@@ -24,8 +24,9 @@ from __future__ import annotations
 import math
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from targets.inputs import ID_PATTERN
 from targets.mobile_api.api import warm_balances
 from targets.mobile_api.auth import LoginVerdict, PasswordChangeError
 from targets.mobile_api.errors import ApiError
@@ -35,18 +36,22 @@ from targets.mobile_api.state import State, TokenHolder, bearer_token, customer_
 router = APIRouter(prefix="/v1/auth", dependencies=[Depends(customer_request)])
 
 
+MAX_SECRET_CHARS = 1024
+"""Passwords and tokens: long enough for any passphrase, short enough to hash cheaply."""
+
+
 class LoginBody(BaseModel):
-    customer_id: str
-    password: str
+    customer_id: str = Field(pattern=ID_PATTERN)
+    password: str = Field(max_length=MAX_SECRET_CHARS)
 
 
 class RefreshBody(BaseModel):
-    refresh_token: str
+    refresh_token: str = Field(max_length=MAX_SECRET_CHARS)
 
 
 class PasswordBody(BaseModel):
-    old_password: str
-    new_password: str
+    old_password: str = Field(max_length=MAX_SECRET_CHARS)
+    new_password: str = Field(max_length=MAX_SECRET_CHARS)
 
 
 def _tokens(state: State, session: Session) -> dict[str, object]:
