@@ -41,13 +41,6 @@ class Range:
         below = value < self.high if self.open_high else value <= self.high
         return above and below
 
-    def bounds(self) -> dict[str, float]:
-        """The range as pydantic's `Field` takes it: `{"gt"|"ge": low, "lt"|"le": high}`."""
-        return {
-            "gt" if self.open_low else "ge": self.low,
-            "lt" if self.open_high else "le": self.high,
-        }
-
     def __str__(self) -> str:
         low = f"{'(' if self.open_low else '['}{_number(self.low)}"
         high = f"{_number(self.high)}{')' if self.open_high else ']'}"

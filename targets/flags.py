@@ -3,7 +3,8 @@
 Faults that TCP cannot express go through this admin API, never through hidden code paths:
 `error_rate` (share of requests answered 500 `injected_fault`), `extra_latency_ms` (added before
 handling) and `read_only` (writes refused with 503 + Retry-After). Flags are merged on POST and
-read on GET; an unknown flag or a bad value is a 400 naming the valid ones. Only the public
+read on GET; an unknown flag or a bad value (outside `harness.limits`' ranges, which the
+experiment schema shares, or not finite) is a 400 naming the valid ones. Only the public
 `/v1/` API is faulted: health, admin and internal (replication) routes never are, so the
 harness can always undo a fault. This module must not know about any service's domain; the
 random generator is passed in (seeded, so a run repeats).
@@ -21,6 +22,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from harness.limits import EXTRA_LATENCY_MS, FRACTION
 from targets.access import require_admin
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -39,10 +41,12 @@ class HttpFlags:
 class FlagsUpdate(BaseModel):
     """Body of POST /admin/flags: only the given fields change."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
-    error_rate: float | None = Field(default=None, ge=0.0, le=1.0)
-    extra_latency_ms: int | None = Field(default=None, ge=0, le=60_000)
+    error_rate: float | None = Field(default=None, ge=FRACTION.low, le=FRACTION.high)
+    extra_latency_ms: int | None = Field(
+        default=None, ge=EXTRA_LATENCY_MS.low, le=EXTRA_LATENCY_MS.high
+    )
     read_only: bool | None = None
 
 

@@ -14,8 +14,9 @@ import time
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from harness.limits import FRACTION, PROCESSING_MS
 from harness.seeds import stream
 from targets.access import Credentials, require_admin
 from targets.clearing.scheme import Pacs008, Scheme, SchemeAnswer, SchemeConfig
@@ -45,10 +46,12 @@ class Pacs028Body(BaseModel):
 
 
 class ConfigBody(BaseModel):
-    """POST /admin/config: only the given fields change."""
+    """POST /admin/config: only the given fields change, within `harness.limits`' ranges."""
 
-    processing_ms: int | None = Field(default=None, ge=0, le=600_000)
-    reject_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    processing_ms: int | None = Field(default=None, ge=PROCESSING_MS.low, le=PROCESSING_MS.high)
+    reject_rate: float | None = Field(default=None, ge=FRACTION.low, le=FRACTION.high)
 
 
 def answer_json(answer: SchemeAnswer) -> dict[str, object]:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from harness.limits import CUSTOMERS
 from targets.access import require_admin
 from targets.core_banking import ledger, queries, replog
 from targets.core_banking.amounts import check_currency, parse_cents
@@ -25,7 +26,8 @@ from targets.core_banking.refusals import RefusalError
 from targets.core_banking.replication import Shipper
 from targets.core_banking.schema import Standing, last_seq, read_standing, write_standing
 
-MAX_SEED_CUSTOMERS = 100_000
+MAX_SEED_CUSTOMERS = int(CUSTOMERS.high)
+"""The experiment schema allows no more (`harness.limits.CUSTOMERS`), so a run never asks more."""
 
 router = APIRouter(dependencies=[Depends(require_admin), Depends(require_open)])
 

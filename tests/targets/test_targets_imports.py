@@ -1,7 +1,8 @@
 """The system under test stays apart from the harness's machinery.
 
 `targets/` may use only the harness modules that are shared definitions (flag types, seeds,
-logging, the topology's names); never the runtimes, the engine or the fault machinery.
+logging, the topology's names, the value caps of `harness.limits`); never the runtimes, the
+engine or the fault machinery.
 """
 
 from __future__ import annotations
@@ -10,7 +11,13 @@ import ast
 from pathlib import Path
 
 TARGETS = Path(__file__).resolve().parents[2] / "targets"
-ALLOWED = {"harness.flags", "harness.seeds", "harness.logs", "harness.topology"}
+ALLOWED = {
+    "harness.flags",
+    "harness.seeds",
+    "harness.logs",
+    "harness.topology",
+    "harness.limits",
+}
 
 
 def harness_imports(path: Path) -> set[str]:

@@ -17,9 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, Protocol, Self
 
 from harness.faultproxy.codec import number_text
-
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
+from harness.limits import INT64_MAX, INT64_MIN
 
 
 class Chunk:
