@@ -123,6 +123,50 @@ def test_deadline_and_request_id_go_out_per_profile(
         stop(mobile)
 
 
+def propagated_deadline(mobile: Service, trap: HeaderTrap, customer_deadline: str) -> str:
+    """The X-Deadline the edge sends core for a customer request carrying `customer_deadline`."""
+    auth = {**bearer(mobile, "CUST-0001"), "X-Request-Id": "req-deadline-1"}
+    headers = {**auth, "X-Deadline": customer_deadline}
+    answer = httpx.get(mobile.url + "/v1/me/accounts", headers=headers, timeout=5)
+    assert answer.status_code == 503
+    assert trap.seen.wait(5)
+    sent = [outbound_headers(head) for head in trap.heads]
+    ours = [h for h in sent if h.get("x-request-id") == "req-deadline-1"]
+    assert ours, sent
+    return ours[0]["x-deadline"]
+
+
+def test_a_customer_deadline_shortens_the_budget_no_further_than_the_floor(
+    trap: HeaderTrap, tmp_path: Path
+) -> None:
+    """Hardened: a customer's X-Deadline 3 ms ahead goes on as at least now + 0.5 s (the floor);
+    one an hour ahead goes on as at most now + 3 s (the bank's own budget)."""
+    mobile = start_edge(tmp_path, "hardened", trap.url)
+    try:
+        sent_at = time.time()
+        floored = float(propagated_deadline(mobile, trap, f"{sent_at + 0.003:.3f}"))
+        assert sent_at + 0.5 <= floored <= time.time() + 0.5
+        trap.heads.clear()
+        sent_at = time.time()
+        capped = float(propagated_deadline(mobile, trap, f"{sent_at + 3600:.3f}"))
+        assert sent_at + 3.0 - 0.001 <= capped <= time.time() + 3.0
+    finally:
+        stop(mobile)
+
+
+def test_with_the_floor_unset_a_customer_deadline_goes_on_as_sent(
+    trap: HeaderTrap, tmp_path: Path
+) -> None:
+    """client_deadline_floor_s=None (the fragile setting): 0.3 s ahead, less than the floor,
+    goes on as sent (3 ms would not go on at all: spent before the call is made)."""
+    mobile = start_edge(tmp_path, "hardened", trap.url, "client_deadline_floor_s=None")
+    try:
+        customer_deadline = f"{time.time() + 0.3:.3f}"
+        assert propagated_deadline(mobile, trap, customer_deadline) == customer_deadline
+    finally:
+        stop(mobile)
+
+
 async def concurrent_gets(url: str, headers: dict[str, str], count: int) -> list[httpx.Response]:
     async with httpx.AsyncClient(timeout=10) as client:
         return list(await asyncio.gather(*(client.get(url, headers=headers) for _ in range(count))))
