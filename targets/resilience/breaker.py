@@ -3,8 +3,9 @@
 Every call asks `admit()` first and gets a `Permit`, or `CircuitOpenError` when it must fail
 fast. The permit must be settled exactly once: `succeeded()` (the dependency answered),
 `failed()` (it refused, timed out, answered 5xx) or `release()` (the caller did not use the
-dependency after all, e.g. its bulkhead was full or its deadline was already spent; that says
-nothing about the dependency's health, so it is never recorded as a success or a failure).
+dependency after all, e.g. its bulkhead was full or its deadline was already spent, or gave up
+at its own deadline, shorter than the bank's timeout for the call; that says nothing about the
+dependency's health, so it is never recorded as a success or a failure).
 
 - Closed: every call is admitted. `failure_threshold` failures in a row open the breaker; a
   success resets the count.
