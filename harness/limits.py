@@ -78,7 +78,7 @@ EXTRA_LATENCY_MS = Range(0, 60_000, "ms")
 """The `extra_latency_ms` flag every service takes (`targets/flags.py`)."""
 PROCESSING_MS = Range(0, 600_000, "ms")
 """Clearing's processing time (`/admin/config`)."""
-SEED = Range(0, INT64_MAX, "")
+SEED = Range(0, INT64_MAX, "integer (Go int64)")
 """The run's seed, which also seeds the fault proxy (Toxiproxy's `-seed` is an int64)."""
 
 TOXIC_TIME_MS = Range(0, DAY_S * 1000, "ms")
@@ -97,3 +97,30 @@ TOXIC_ATTRIBUTES: Mapping[str, Mapping[str, Range]] = {
     "noop": {},
 }
 """Integer attributes of each Toxiproxy toxic type, each well inside Go's int64."""
+
+FIELDS: Mapping[str, Range] = {
+    "load.users": USERS,
+    "load.rate_per_s": RATE_PER_S,
+    "load.mix.*": MIX_WEIGHT,
+    "load.client_timeout_s": CLIENT_TIMEOUT_S,
+    "load.customers": CUSTOMERS,
+    "phases.*": DURATION_S,
+    "timeline[].duration": DURATION_S,
+    "timeline[].toxic.toxicity": FRACTION,
+    "timeline[].flags.error_rate": FRACTION,
+    "timeline[].flags.extra_latency_ms": EXTRA_LATENCY_MS,
+    "timeline[].processing_ms": PROCESSING_MS,
+    "timeline[].reject_rate": FRACTION,
+    "slo.*.*.availability_pct": AVAILABILITY_PCT,
+    "slo.*.*.p50_ms": LATENCY_BAR_MS,
+    "slo.*.*.p95_ms": LATENCY_BAR_MS,
+    "slo.*.*.p99_ms": LATENCY_BAR_MS,
+    "recovery.max_time_to_recover_s": REAL_TIME_S,
+    "recovery.window_s": REAL_TIME_S,
+    "abort[].error_rate_above": ABORT_ERROR_RATE,
+    "abort[].for_s": REAL_TIME_S,
+    "seed": SEED,
+}
+"""Every number field of an experiment by path (`*` any key, `[]` any item) and its range;
+toxic attributes are in `TOXIC_ATTRIBUTES`, and the whole run (baseline + fault + recovery,
+every `at` and `at + duration` inside it) lasts at most `RUN_S`. docs/experiments.md shows it."""
