@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI, Request
 from hypothesis import given
 from hypothesis import strategies as st
+from starlette.types import Message, Receive, Scope, Send
 
 from targets.inputs import (
     DEFAULT_BODY_BYTES,
@@ -164,3 +165,27 @@ def test_a_hostile_body_never_reaches_the_route() -> None:
     status, body = _answer("/v1/x", b'{"password": "\\ud800"}')
     assert (status, body["error"]) == (400, "invalid_unicode")
     assert set(body) == {"error", "detail"}
+
+
+def test_a_declared_body_over_the_limit_is_refused_before_a_byte_is_read() -> None:
+    """A client announcing 1 GB gets its 413 at once: the guard never starts reading."""
+    sent: list[Message] = []
+
+    async def no_read() -> Message:
+        raise AssertionError("the guard read a body it should have refused unread")
+
+    async def record(message: Message) -> None:
+        sent.append(message)
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        raise AssertionError("the route saw a refused request")
+
+    scope: Scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/v1/journals",
+        "headers": [(b"content-length", str(10**9).encode())],
+    }
+    asyncio.run(RequestGuard(route, body_limit_bytes=1000)(scope, no_read, record))
+    assert sent[0]["status"] == 413
+    assert json.loads(sent[1]["body"])["error"] == "body_too_large"
