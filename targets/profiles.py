@@ -9,7 +9,9 @@ request_timeout_s           1.0        None       per outbound call; None waits 
 deadline_s                  3.0        None       whole customer request budget at the edge
 propagate_deadline          True       False      send X-Deadline so inner hops give up in time
 client_deadline_floor_s     0.5        None       a caller's X-Deadline may shorten the budget to no
-                                                  less than this; None takes it as sent
+                                                  less than this, and a call cut by the caller's
+                                                  deadline releases its breaker permit (not a
+                                                  failure); None takes it as sent and counts it
 retry_attempts              3          3          attempts per outbound call (1 = no retry)
 retry_base_s / retry_cap_s  0.05/0.5   0/0        capped exponential backoff
 retry_jitter                True       False      full jitter on the backoff
