@@ -10,6 +10,7 @@ harness's invariant checkers judge the exports: hostile input must not move mone
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections import Counter
@@ -241,7 +242,10 @@ def test_hostile_requests_get_4xx_and_money_stays_right(profile: str, tmp_path: 
         teardown_problems = runtime.stop()
     assert teardown_problems == []
     assert state is not None, problem
-    results = run_invariants(JUDGED, state, ())
+    # The test's own pacs.008s (sent straight to the scheme, as a rogue insider could) are
+    # rightly cleared-but-unbooked to the bank's reconciliation: judge payments' messages only.
+    ours = tuple(m for m in state.messages if m.msg_id.startswith("pay_"))
+    results = run_invariants(JUDGED, dataclasses.replace(state, messages=ours), ())
     assert [(r.name, r.status) for r in results] == [(name, "ok") for name in JUDGED], [
         r.summary for r in results
     ]
