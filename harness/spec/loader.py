@@ -4,8 +4,8 @@ Every kind of bad input (missing or unreadable file, not a regular file or over 
 `files.py`), not YAML, an alias bomb, empty, not a mapping, duplicate keys, wrong types, unknown
 keys or names, numbers outside `harness.limits`, bad durations or marks, times outside the
 run) comes back as `Problem`s naming the file, the field path and the line; `load_experiment`
-raises them in one `ExperimentFileError` (a `ConfigError`). No other exception escapes for bad input.
-This module must not run an experiment or touch anything but the files it is given.
+raises them in one `ExperimentFileError` (a `ConfigError`). No other exception escapes for
+bad input. This module must not run an experiment or touch anything but the files it is given.
 """
 
 from __future__ import annotations
