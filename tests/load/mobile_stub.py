@@ -7,7 +7,8 @@ hangs, the retry is answered), n%10==7 (every attempt hangs), n%10==5 (ACSP, the
 second look) and n%10==9 (RJCT AM04). Even-numbered customers must change their password at
 their first login (then only the new one works). POST /stub/stall {"seconds": s} makes every
 customer route hang for s seconds, POST /stub/shed-logins {"seconds": s} makes logins answer
-503 + Retry-After: 1 for s seconds; GET /stub/keys lists attempts per Idempotency-Key and
+503 + Retry-After: 1 for s seconds from the first login after it (so a slow-starting client
+still meets the whole window); GET /stub/keys lists attempts per Idempotency-Key and
 GET /stub/in-flight counts customer requests being answered.
 It is not the real mobile-api and must never grow business logic.
 """
@@ -33,6 +34,7 @@ first_seen: dict[str, int] = {}
 polls: Counter[str] = Counter()
 stall_until = [0.0]
 shed_logins_until = [0.0]
+shed_logins_armed_s = [0.0]
 in_flight = [0]
 passwords: dict[str, str] = {}
 holders: dict[str, str] = {}
@@ -63,7 +65,7 @@ async def set_stall(body: dict[str, float]) -> dict[str, float]:
 
 @app.post("/stub/shed-logins")
 async def shed_logins(body: dict[str, float]) -> dict[str, float]:
-    shed_logins_until[0] = time.monotonic() + body["seconds"]
+    shed_logins_armed_s[0] = body["seconds"]
     return body
 
 
@@ -80,6 +82,9 @@ async def keys() -> dict[str, int]:
 @app.post("/v1/auth/login")
 async def login(body: dict[str, str]) -> Response:
     calls["login"] += 1
+    if shed_logins_armed_s[0]:
+        shed_logins_until[0] = time.monotonic() + shed_logins_armed_s[0]
+        shed_logins_armed_s[0] = 0.0
     if time.monotonic() < shed_logins_until[0]:
         return JSONResponse({"error": "overloaded"}, status_code=503, headers={"Retry-After": "1"})
     customer, password = body["customer_id"], body["password"]
