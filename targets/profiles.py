@@ -33,6 +33,21 @@ clearing_timeout_action     inquire    resubmit   what payments does when cleari
 clearing_deadline_s         5.0        5.0        give up on the scheme after this (hold released)
 status_auto_incident        True       False      status page opens an incident by itself
 status_detect_after_s       2.0        -          failing dependency for this long opens one
+status_detection            auto       manual     the status service updates itself (probe + burn
+                                                  rate), or only a human posts (never in a run)
+status_probe_interval_s     0.5        -          outside-in probe of the edge
+status_burn_window_s        5.0        -          window of the SLI burn-rate detection
+status_burn_threshold       0.2        -          failed share over the window that opens one
+status_burn_min_requests    5          -          fewer requests in the window decide nothing
+status_update_interval_s    5.0        -          an open incident is updated at least this often
+status_resolve_after_s      5.0        -          resolved only after all held healthy this long
+notify_customers            True       False      SMS/push to affected customers (all after a
+                                                  breach or forced reset); fragile: page only
+contact_agents              4          4          contact-centre agents
+contact_queue_max           20         20         callers waiting before a busy signal
+contact_handle_s            2.0        2.0        mean handle time of a call
+contact_callbacks           True       False      offer a callback instead of a long wait
+contact_callback_after_wait_s 10.0     -          estimated wait above which a callback is offered
 login_max_failures          3          3          failed logins before the throttle starts
 login_throttle              delay      lock       delay: growing wait, same answer for unknown ids;
                                                   lock: 423 for login_lock_s (tells who exists)
@@ -80,6 +95,19 @@ class Profile:
     clearing_deadline_s: float
     status_auto_incident: bool
     status_detect_after_s: float
+    status_detection: Literal["auto", "manual"]
+    status_probe_interval_s: float
+    status_burn_window_s: float
+    status_burn_threshold: float
+    status_burn_min_requests: int
+    status_update_interval_s: float
+    status_resolve_after_s: float
+    notify_customers: bool
+    contact_agents: int
+    contact_queue_max: int
+    contact_handle_s: float
+    contact_callbacks: bool
+    contact_callback_after_wait_s: float
     login_max_failures: int
     login_throttle: Literal["delay", "lock"]
     login_lock_s: float
@@ -116,6 +144,19 @@ HARDENED = Profile(
     clearing_deadline_s=5.0,
     status_auto_incident=True,
     status_detect_after_s=2.0,
+    status_detection="auto",
+    status_probe_interval_s=0.5,
+    status_burn_window_s=5.0,
+    status_burn_threshold=0.2,
+    status_burn_min_requests=5,
+    status_update_interval_s=5.0,
+    status_resolve_after_s=5.0,
+    notify_customers=True,
+    contact_agents=4,
+    contact_queue_max=20,
+    contact_handle_s=2.0,
+    contact_callbacks=True,
+    contact_callback_after_wait_s=10.0,
     login_max_failures=3,
     login_throttle="delay",
     login_lock_s=86400.0,
@@ -144,6 +185,9 @@ FRAGILE = dataclasses.replace(
     fencing=False,
     clearing_timeout_action="resubmit",
     status_auto_incident=False,
+    status_detection="manual",
+    notify_customers=False,
+    contact_callbacks=False,
     login_throttle="lock",
     password_change_ends_sessions=False,
     password_min_length=6,
