@@ -104,6 +104,8 @@ FIELDS: Mapping[str, Range] = {
     "load.mix.*": MIX_WEIGHT,
     "load.client_timeout_s": CLIENT_TIMEOUT_S,
     "load.customers": CUSTOMERS,
+    "load.stages[].rate_per_s": RATE_PER_S,
+    "load.stages[].mix.*": MIX_WEIGHT,
     "phases.*": DURATION_S,
     "timeline[].duration": DURATION_S,
     "timeline[].toxic.toxicity": FRACTION,

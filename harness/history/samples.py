@@ -24,7 +24,19 @@ LOAD_STOPPED = "load_stopped"
 
 __all__ = ["JOURNEYS", "LOAD_STOPPED", "Outcome", "Sample", "read_samples", "write_sample"]
 
-JOURNEYS = ("login", "balance", "movements", "transfer", "bill_payment")
+JOURNEYS = (
+    "login",
+    "balance",
+    "movements",
+    "transfer",
+    "bill_payment",
+    "password_change",
+    "contact",
+    "status_check",
+)
+"""Journeys a load mix and an SLO may name. Samples also carry `transfer_status` (looks at a
+pending transfer) and `weak_password` (a forced reset's first, too short, try), which no mix
+names."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,18 @@ class Sample:
     idempotency_key: str | None = None
     payment_status: str | None = None
     amount: str | None = None
+    offered_rate_per_s: float | None = None
+    """The load plan's offered rate when this request fell due (None: not from the schedule)."""
+    password_strength: str | None = None
+    """`weak` (6-11 characters) or `strong`, on `weak_password` / `password_change` samples."""
+    call_outcome: str | None = None
+    """`contact`: answered, callback, busy or abandoned (how the call ended for the caller)."""
+    queue_position: int | None = None
+    """`contact`: the caller's position when it joined the queue."""
+    wait_s: float | None = None
+    """`contact`: seconds from placing the call until answered, a callback or hanging up."""
+    incident_shown: bool | None = None
+    """`status_check`: whether the status page showed an open incident."""
 
     @property
     def answered_s(self) -> float:

@@ -17,6 +17,7 @@ from typing import Literal, NoReturn
 from harness.errors import ConfigError
 from harness.flags import seed_value
 from harness.history.samples import JOURNEYS
+from harness.load.plan import LoadPlan, Stage, stages_from_json, stages_to_json
 from harness.seeds import DEFAULT_SEED
 
 MIX_JOURNEYS = JOURNEYS
@@ -62,12 +63,23 @@ class LoadConfig:
     max_start_lag_s: float = 1.0
     max_users: int | None = None
     """The pool's cap (default `pool_cap`); the pool starts at `users` and grows with demand."""
+    stages: tuple[Stage, ...] = ()
+    """Changes of rate and mix during the run (`harness.load.plan`), real seconds."""
+    status_url: str | None = None
+    """The bank's status page (the `edge-status` proxy); None: no `status_check`, no look
+    before a call."""
+    contact_url: str | None = None
+    """The contact centre (the `edge-contact` proxy); None: customers never call."""
+
+    @property
+    def plan(self) -> LoadPlan:
+        return LoadPlan(self.rate_per_s, self.mix, self.stages, self.duration_s)
 
     @property
     def pool_cap(self) -> int:
         if self.max_users is not None:
             return max(self.users, self.max_users)
-        return pool_cap(self.users, self.rate_per_s, self.client_timeout_s)
+        return pool_cap(self.users, self.plan.peak_rate_per_s, self.client_timeout_s)
 
     def to_argv(self, out_path: Path) -> list[str]:
         """The runner's flags for this configuration, writing samples to `out_path`."""
@@ -84,6 +96,9 @@ class LoadConfig:
             "--arrivals", self.arrivals,
             "--max-start-lag-s", repr(self.max_start_lag_s),
             "--max-users", str(self.pool_cap),
+            *(["--stages", stages_to_json(self.stages)] if self.stages else []),
+            *(["--status-url", self.status_url] if self.status_url else []),
+            *(["--contact-url", self.contact_url] if self.contact_url else []),
         ]  # fmt: skip
 
 
@@ -135,6 +150,9 @@ def _parser() -> _Parser:
     parser.add_argument("--arrivals", choices=("poisson", "fixed"), default="poisson")
     parser.add_argument("--max-start-lag-s", type=float, default=1.0)
     parser.add_argument("--max-users", type=int, default=None)
+    parser.add_argument("--stages", default="[]")
+    parser.add_argument("--status-url", default=None)
+    parser.add_argument("--contact-url", default=None)
     return parser
 
 
@@ -156,12 +174,28 @@ def validate(config: LoadConfig) -> LoadConfig:
         raise ConfigError("load runner flags: --max-users must be >= --users")
     if config.customers < 2:
         raise ConfigError("load runner flags: --customers must be >= 2 (transfers need a payee)")
+    for flag, url in (("--status-url", config.status_url), ("--contact-url", config.contact_url)):
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ConfigError(f"load runner flags: {flag} {url!r} is not an http URL")
+    for stage in config.stages:
+        _check_positive("--stages rate_per_s", stage.rate_per_s)
+        for name, _ in stage.mix or ():
+            if name not in MIX_JOURNEYS:
+                raise ConfigError(f"load runner flags: --stages: unknown journey {name!r}")
+    try:
+        config.plan  # noqa: B018 (the plan's own checks: stages in order, rates > 0)
+    except ValueError as exc:
+        raise ConfigError(f"load runner flags: --stages: {exc}") from None
     return config
 
 
 def parse_runner_args(argv: Sequence[str]) -> tuple[LoadConfig, Path]:
     """The config and the samples path from the runner's flags; ConfigError when bad."""
     ns = _parser().parse_args(list(argv))
+    try:
+        stages = stages_from_json(ns.stages)
+    except ValueError as exc:
+        raise ConfigError(f"load runner flags: --stages: {exc}") from None
     config = LoadConfig(
         edge_url=ns.edge_url.rstrip("/"),
         rate_per_s=ns.rate_per_s,
@@ -174,5 +208,8 @@ def parse_runner_args(argv: Sequence[str]) -> tuple[LoadConfig, Path]:
         arrivals=ns.arrivals,
         max_start_lag_s=ns.max_start_lag_s,
         max_users=ns.max_users,
+        stages=stages,
+        status_url=None if ns.status_url is None else ns.status_url.rstrip("/"),
+        contact_url=None if ns.contact_url is None else ns.contact_url.rstrip("/"),
     )
     return validate(config), ns.out

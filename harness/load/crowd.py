@@ -1,7 +1,8 @@
 """The crowd of simulated customers of one run: who plays whom, and what they share.
 
 `LoadContext` holds the dispatcher, the sample sink, the run clock, the customers' sessions
-(one per customer, shared by every user playing it), passwords changed during the run, writes
+(one per customer, shared by every user playing it), passwords changed during the run, who
+wants to call the contact centre (`calling.CallingModel`, fed by the sink), writes
 in flight (so a stop can record them as unknown), the status-poll greenlets and the `started`
 event that opens the schedule once the customers are warmed up.
 Customer numbers map to the seeded ids of docs/bank-api.md (`CUST-0007`, `ACC-0007`).
@@ -16,6 +17,7 @@ import gevent.event
 import gevent.pool
 
 from harness.history.samples import Sample
+from harness.load.calling import CallingModel
 from harness.load.config import LoadConfig
 from harness.load.pacing import Dispatcher, Intent, RunClock
 from harness.load.sink import SampleSink
@@ -43,6 +45,7 @@ class LoadContext:
     dispatcher: Dispatcher
     sink: SampleSink
     clock: RunClock
+    calling: CallingModel = field(default_factory=CallingModel)
     passwords: dict[int, str] = field(default_factory=dict)
     in_flight_writes: dict[int, Sample] = field(default_factory=dict)
     polls: gevent.pool.Group = field(default_factory=gevent.pool.Group)

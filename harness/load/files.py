@@ -3,8 +3,10 @@
 `load.ready.json` says when the first request fell due (`t0_s`, epoch seconds): the child
 writes it once its customers are spawned, and the run's clock starts there.
 `load.summary.json` says, at the end, how far the customer pool grew and whether the
-generator fell short (due requests it could not send, a saturated CPU). Both are written
-whole, so a reader never sees half a file. No gevent, no Locust: both sides import this.
+generator fell short (due requests it could not send, a saturated CPU). `load.plan.json` is
+the offered load over time (`harness.load.plan`: rate and mix by stage, seconds from t0), so
+the analysis knows the rate offered at every moment. All are written whole, so a reader never
+sees half a file. No gevent, no Locust: both sides import this.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from harness.errors import LoadError
 from harness.history.record import LoadRecord
+from harness.load.plan import LoadPlan, plan_from_document
 
 
 def ready_path(samples: Path) -> Path:
@@ -22,6 +25,21 @@ def ready_path(samples: Path) -> Path:
 
 def summary_path(samples: Path) -> Path:
     return samples.with_name(samples.stem + ".summary.json")
+
+
+def plan_path(samples: Path) -> Path:
+    return samples.with_name(samples.stem + ".plan.json")
+
+
+def read_plan(samples: Path) -> LoadPlan | None:
+    """The offered load of the run whose samples are at `samples`; None if never written."""
+    path = plan_path(samples)
+    try:
+        return plan_from_document(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LoadError(f"{path}: not a load plan: {exc}") from None
 
 
 def read_ready(samples: Path) -> float | None:

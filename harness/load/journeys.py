@@ -2,13 +2,16 @@
 
 Each simulated customer (one Locust user) is one bank customer, chosen deterministically from
 the seed. In a loop it takes the next intent from the `Dispatcher`, waits for its due time
-and runs the journey: login (a fresh app session), balance, movements, transfer, bill_payment.
+and runs the journey: login (a fresh app session), balance, movements, transfer, bill_payment,
+and the people journeys of `people.py` (password_change, status_check, contact; after each
+journey the calling model of `calling.py` may make the customer call the bank).
 Before the run's clock starts, each of the first customers opens the app (logs in), so the
 baseline measures customers' requests and not a login storm of the harness's making; a
 session is shared by every user that plays the same customer (the pool grows with demand).
 It logs in when it has no session (waiting out a login's 429/503 Retry-After first), changes
-its password when the bank forces a reset, and drops the session on a 401 (or a 403
-`password_change_required`) so the next intent logs in again. Writes carry a fresh
+its password when the bank forces a reset (a weak one first: `people.forced_password_change`),
+and drops the session on a 401 (or a 403 `password_change_required`) so the next intent logs
+in again. Writes carry a fresh
 Idempotency-Key per intent and are retried once, with the same key, after a timeout, a cut
 connection or a 504. A pending (ACSP) transfer is looked at again a few times (journey
 `transfer_status`), so a status that later flips is on record.
@@ -29,6 +32,7 @@ import gevent
 from locust import FastHttpUser, constant, task
 
 from harness.history.samples import LOAD_STOPPED, Sample
+from harness.load import people
 from harness.load.crowd import LoadContext, account_id, customer_id, seeded_password
 from harness.load.outcome import (
     Answer,
@@ -109,6 +113,7 @@ class BankCustomer(FastHttpUser):
             if wait_s > 0:
                 gevent.sleep(wait_s)
             JOURNEYS[claim.intent.journey](self, claim.intent)
+            people.after_journey(self)
         finally:
             ctx.busy -= 1
 
@@ -141,6 +146,7 @@ class BankCustomer(FastHttpUser):
         verdict = classify(journey, answer)
         clock = self.load_context.clock
         return Sample(
+            offered_rate_per_s=intent.offered_rate_per_s,
             t_s=clock.epoch_s(intent.due_s),
             journey=journey,
             status=answer.status,
@@ -167,18 +173,8 @@ class BankCustomer(FastHttpUser):
         if 200 <= answer.status < 300 and isinstance(token, str):
             self.token = token
             if (answer.body or {}).get("password_change_required") is True:
-                self._change_password(intent)
+                people.forced_password_change(self, intent)
         return answer
-
-    def _change_password(self, intent: Intent) -> None:
-        """A forced reset: pick a new password, remembered for every user of this customer."""
-        old = self._password()
-        new = f"{seeded_password(self.number)}-r{self.rng.randrange(10**6):06d}"
-        body = {"old_password": old, "new_password": new}
-        answer = self._send("POST", "/v1/auth/password", "/v1/auth/password", body)
-        self.load_context.sink.add(self._sample(intent, "password_change", answer))
-        if 200 <= answer.status < 300:
-            self.load_context.passwords[self.number] = new
 
     def _session(self, intent: Intent) -> tuple[int, str] | None:
         """None when logged in, else (status, detail) of why this intent cannot run.
@@ -319,6 +315,9 @@ JOURNEYS: Mapping[str, Callable[[BankCustomer, Intent], None]] = {
     "movements": BankCustomer.list_movements,
     "transfer": BankCustomer.send_transfer,
     "bill_payment": BankCustomer.pay_bill,
+    "password_change": people.change_password,
+    "contact": people.call_contact_centre,
+    "status_check": people.check_status,
 }
 """Mix journey name -> what the customer does; config.MIX_JOURNEYS lists the same names."""
 

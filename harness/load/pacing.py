@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.load.config import Arrivals
+from harness.load.plan import LoadPlan, Stage
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Intent:
     seq: int
     due_s: float
     journey: str
+    offered_rate_per_s: float | None = None
+    """The plan's offered rate at `due_s` (None for requests the customer makes by itself)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,13 @@ class RunClock:
 
 
 class ArrivalSchedule:
-    """Intents in due order at `rate_per_s`, journeys drawn by weight, none at or after `end_s`."""
+    """Intents in due order at the plan's rate (`rate_per_s`, changed by `stages`), journeys
+    drawn by the mix in force at their due time, none at or after `end_s`.
+
+    Arrivals follow the plan by time rescaling: the n-th intent falls due when the plan's
+    expected count of due requests reaches the n-th point of a unit-rate process (Poisson:
+    exponential gaps; fixed: a seeded phase, then one apart), so a surge is a denser stretch
+    of the same seeded stream and a constant plan gives the constant rate exactly."""
 
     def __init__(
         self,
@@ -77,35 +86,34 @@ class ArrivalSchedule:
         *,
         arrivals: Arrivals = "poisson",
         end_s: float = float("inf"),
+        stages: Sequence[Stage] = (),
     ) -> None:
         if rate_per_s <= 0:
             raise ValueError(f"arrival rate must be > 0, got {rate_per_s}")
-        self._rate_per_s = rate_per_s
-        self._names = [name for name, _ in mix]
-        self._cum_weights = list(itertools.accumulate(weight for _, weight in mix))
-        self._total_weight = self._cum_weights[-1]
+        self.plan = LoadPlan(rate_per_s, tuple(mix), stages, end_s)
+        self._draws = {m: _MixDraw(m) for m in {seg.mix for seg in self.plan.segments}}
         self._rng = rng
         self._arrivals = arrivals
         self._end_s = end_s
         self._seq = 0
-        self._last_due_s = 0.0
+        self._count = 0.0
         self._pending: Intent | None = None
         self._ended = False
         self._phase = rng.random() if arrivals == "fixed" else 0.0
 
     def _draw(self) -> Intent | None:
         if self._arrivals == "poisson":
-            due_s = self._last_due_s + self._rng.expovariate(self._rate_per_s)
+            count = self._count + self._rng.expovariate(1.0)
         else:  # fixed interval after a seeded phase, computed without drift
-            due_s = (self._phase + self._seq) / self._rate_per_s
+            count = self._phase + self._seq
+        due_s = self.plan.time_of(count)
         if due_s >= self._end_s:
             self._ended = True
             return None
-        self._last_due_s = due_s
-        pick = bisect.bisect(self._cum_weights, self._rng.random() * self._total_weight)
-        journey = self._names[min(pick, len(self._names) - 1)]
+        self._count = count
+        journey = self._draws[self.plan.mix_at(due_s)].pick(self._rng.random())
         self._seq += 1
-        return Intent(self._seq, due_s, journey)
+        return Intent(self._seq, due_s, journey, self.plan.rate_at(due_s))
 
     def peek(self) -> Intent | None:
         """The next intent without taking it; None once the schedule has ended."""
@@ -120,6 +128,18 @@ class ArrivalSchedule:
         return intent
 
 
+class _MixDraw:
+    """Picks a journey of one mix from a uniform draw in [0, 1)."""
+
+    def __init__(self, mix: Sequence[tuple[str, float]]) -> None:
+        self._names = [name for name, _ in mix]
+        self._cum_weights = list(itertools.accumulate(weight for _, weight in mix))
+
+    def pick(self, uniform: float) -> str:
+        pick = bisect.bisect(self._cum_weights, uniform * self._cum_weights[-1])
+        return self._names[min(pick, len(self._names) - 1)]
+
+
 class Dispatcher:
     """Hands intents to free customers in due order and expires the ones started too late."""
 
@@ -127,6 +147,11 @@ class Dispatcher:
         self._schedule = schedule
         self._max_start_lag_s = max_start_lag_s
         self._closed = False
+
+    @property
+    def plan(self) -> LoadPlan:
+        """The offered load the schedule follows."""
+        return self._schedule.plan
 
     @property
     def exhausted(self) -> bool:

@@ -39,11 +39,13 @@ from locust.runners import LocalRunner  # noqa: E402
 
 from harness import seeds  # noqa: E402
 from harness.errors import ConfigError, HarnessError, LoadError  # noqa: E402
+from harness.load.calling import CallingModel  # noqa: E402
 from harness.load.config import LoadConfig, parse_runner_args  # noqa: E402
 from harness.load.crowd import LoadContext  # noqa: E402
-from harness.load.files import ready_path, summary_path  # noqa: E402
+from harness.load.files import plan_path, ready_path, summary_path  # noqa: E402
 from harness.load.journeys import customer_class  # noqa: E402
 from harness.load.pacing import ArrivalSchedule, Dispatcher, RunClock  # noqa: E402
+from harness.load.plan import plan_document  # noqa: E402
 from harness.load.sink import SampleSink  # noqa: E402
 from harness.logs import configure_logging  # noqa: E402
 
@@ -66,12 +68,15 @@ def build_context(config: LoadConfig, stream: IO[str]) -> LoadContext:
         seeds.stream(config.seed, "load:arrivals"),
         arrivals=config.arrivals,
         end_s=config.duration_s,
+        stages=config.stages,
     )
+    calling = CallingModel()
     return LoadContext(
         config=config,
         dispatcher=Dispatcher(schedule, config.max_start_lag_s),
-        sink=SampleSink(stream),
+        sink=SampleSink(stream, observer=calling.observe),
         clock=RunClock(),
+        calling=calling,
     )
 
 
@@ -158,6 +163,7 @@ def run(config: LoadConfig, out_path: Path) -> int:
                 break
         t0_s = ctx.clock.restart()  # the first request falls due now, with customers ready
         ctx.started.set()
+        write_json(plan_path(out_path), plan_document(ctx.dispatcher.plan))
         write_json(ready_path(out_path), {"t0_s": t0_s})
         log.info("load_warmed_up", customers=ctx.ready, sessions=len(ctx.sessions))
         flusher = gevent.spawn(flush_periodically, ctx, pool)

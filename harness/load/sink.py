@@ -8,6 +8,7 @@ This module must not import locust/gevent or decide anything about outcomes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from json.encoder import encode_basestring_ascii
 from typing import IO
 
@@ -16,6 +17,14 @@ from harness.history.samples import Sample
 
 def _text(value: str | None) -> str:
     return "null" if value is None else encode_basestring_ascii(value)
+
+
+def _number(value: float | None) -> str:
+    return "null" if value is None else repr(value)
+
+
+def _flag(value: bool | None) -> str:
+    return "null" if value is None else ("true" if value else "false")
 
 
 def sample_line(sample: Sample) -> str:
@@ -32,7 +41,11 @@ def sample_line(sample: Sample) -> str:
         f'"customer":{encode_basestring_ascii(s.customer)},'
         f'"served":{"true" if s.served else "false"},"detail":{encode_basestring_ascii(s.detail)},'
         f'"transfer_id":{_text(s.transfer_id)},"idempotency_key":{_text(s.idempotency_key)},'
-        f'"payment_status":{_text(s.payment_status)},"amount":{_text(s.amount)}}}'
+        f'"payment_status":{_text(s.payment_status)},"amount":{_text(s.amount)},'
+        f'"offered_rate_per_s":{_number(s.offered_rate_per_s)},'
+        f'"password_strength":{_text(s.password_strength)},'
+        f'"call_outcome":{_text(s.call_outcome)},"queue_position":{_number(s.queue_position)},'
+        f'"wait_s":{_number(s.wait_s)},"incident_shown":{_flag(s.incident_shown)}}}'
     )
 
 
@@ -43,13 +56,17 @@ class SampleSink:
     garbage collector does not track, instead of thousands of live objects per second.
     """
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], observer: Callable[[Sample], None] | None = None) -> None:
         self._stream = stream
+        self._observer = observer
         self._lines: list[str] = []
         self.written = 0
 
     def add(self, sample: Sample) -> None:
+        """Buffer `sample` (and show it to the observer: the customers' calling model)."""
         self._lines.append(sample_line(sample))
+        if self._observer is not None:
+            self._observer(sample)
 
     def flush(self) -> int:
         """Write and flush what is buffered; returns how many samples were written."""

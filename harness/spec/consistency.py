@@ -1,9 +1,9 @@
 """Checks across fields of an experiment that no single field can make on its own.
 
 Each finding is (field path, reason). Checked: every timeline step has an `at` that falls
-inside the run and ends before it; nested faults carry no time of their own; a removed toxic
-was added earlier on that link; invariants are not repeated; profile knob overrides exist and
-parse; every check a failing profile cites (`because`) is declared by the experiment.
+inside the run and ends before it; load stages start inside the run, in order; nested faults
+carry no time of their own; a removed toxic was added earlier on that link; invariants are not
+repeated; profile knob overrides exist and parse; every check a failing profile cites (`because`) is declared by the experiment.
 Pure: takes a parsed experiment, returns findings, raises nothing.
 """
 
@@ -17,6 +17,7 @@ from harness.spec.actions import MigrateAction, ToxicAction, ToxicRemoveAction, 
 from harness.spec.base import PathPart, quote, suggestion, unknown
 from harness.spec.check_ids import CheckId
 from harness.spec.schedule import phase_windows, resolve
+from harness.spec.stages import stage_findings
 from targets.profiles import Profile, load_profile
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def find_inconsistencies(experiment: Experiment) -> list[Finding]:
     """Every cross-field problem of `experiment`, in file order."""
     return [
         *_timeline_findings(experiment),
+        *stage_findings(experiment),
         *_invariant_findings(experiment),
         *_profile_findings(experiment),
     ]

@@ -27,6 +27,7 @@ from harness.spec.check_ids import CheckId
 from harness.spec.consistency import find_inconsistencies, knob_text
 from harness.spec.durations import PHASE_NAMES, PositiveDuration
 from harness.spec.schedule import Schedule, build_schedule
+from harness.spec.stages import LoadStage
 from targets.profiles import PROFILES
 
 INVARIANTS = tuple(CHECKERS)
@@ -78,7 +79,8 @@ class Load(SpecModel):
     """Customer load, open model: `rate_per_s` requests are due each second whatever happens.
 
     `users` is the customer pool the generator starts with; it grows with demand (up to
-    `harness.load.config.pool_cap`), so a slow bank cannot hold requests back."""
+    `harness.load.config.pool_cap`), so a slow bank cannot hold requests back. `stages`
+    change the rate and mix during the run (`harness.spec.stages`)."""
 
     users: Annotated[int, within(limits.USERS)]
     rate_per_s: Annotated[float, within(limits.RATE_PER_S)]
@@ -87,6 +89,7 @@ class Load(SpecModel):
     ]
     client_timeout_s: Annotated[float, within(limits.CLIENT_TIMEOUT_S)]
     customers: Annotated[int, within(limits.CUSTOMERS)]
+    stages: Annotated[tuple[LoadStage, ...], AsTuple] = ()
 
     @model_validator(mode="before")
     @classmethod

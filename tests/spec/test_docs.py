@@ -27,9 +27,24 @@ def test_every_action_kind_has_a_valid_example() -> None:
     adapter: TypeAdapter[Any] = TypeAdapter(Action)
     seen = set()
     for block in BLOCKS[1:]:
-        for step in yaml.safe_load(block):
+        parsed = yaml.safe_load(block)
+        if isinstance(parsed, dict):
+            continue  # a `load:` example, checked below
+        for step in parsed:
             seen.add(adapter.validate_python(step).action)
     assert seen == set(ACTION_KINDS)
+
+
+def test_the_load_stages_example_loads(tmp_path: Path) -> None:
+    """The `load:` example of "Load stages" replaces the full example's load and validates."""
+    loads = [b for b in BLOCKS[1:] if isinstance(yaml.safe_load(b), dict)]
+    assert len(loads) == 1 and "stages:" in loads[0]
+    full = yaml.safe_load(BLOCKS[0])
+    full["load"] = yaml.safe_load(loads[0])["load"]
+    path = tmp_path / "my-experiment.yaml"
+    path.write_text(yaml.safe_dump(full), encoding="utf-8")
+    experiment = load_experiment(path)
+    assert [s.shape for s in experiment.load.stages] == ["ramp", "step", "step"]
 
 
 def test_every_field_and_invariant_is_documented() -> None:
