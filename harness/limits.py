@@ -122,6 +122,16 @@ FIELDS: Mapping[str, Range] = {
     "abort[].error_rate_above": ABORT_ERROR_RATE,
     "abort[].for_s": REAL_TIME_S,
     "seed": SEED,
+    "comms.first_update_within_s": REAL_TIME_S,
+    "comms.max_update_gap_s": REAL_TIME_S,
+    "comms.reachable_pct": AVAILABILITY_PCT,
+    "notify.*.coverage_pct": AVAILABILITY_PCT,
+    "notify.*.within_s": REAL_TIME_S,
+    "detect.availability_within_s": REAL_TIME_S,
+    "detect.security_within_s": REAL_TIME_S,
+    "support.wait_p95_s": REAL_TIME_S,
+    "support.abandoned_pct": AVAILABILITY_PCT,
+    "support.busy_pct": AVAILABILITY_PCT,
 }
 """Every number field of an experiment by path (`*` any key, `[]` any item) and its range;
 toxic attributes are in `TOXIC_ATTRIBUTES`, and the whole run (baseline + fault + recovery,

@@ -27,6 +27,7 @@ from harness.analysis.result import (
 from harness.analysis.verdicts import matches_expectation, overall
 from harness.history.bankstate import BankState
 from harness.history.exports import bank_state, read_exports
+from harness.history.people import PeopleExports, people_exports
 from harness.history.record import RunRecord, read_record
 from harness.history.samples import LOAD_STOPPED, Sample, read_samples
 from harness.invariants import InvariantResult, checker_named, run_invariants
@@ -114,6 +115,7 @@ def evidence_of(
     experiment: Experiment,
     samples: tuple[Sample, ...],
     invariants: tuple[InvariantResult, ...],
+    people: PeopleExports | None = None,
 ) -> Evidence:
     """The evidence of a finished run: its phase windows from t0, its bars, what it recorded."""
     assert record.t0_s is not None and record.schedule is not None
@@ -137,6 +139,12 @@ def evidence_of(
         load=record.load,
         machine=record.machine,
         timeline=record.timeline,
+        comms=experiment.comms,
+        notify=experiment.notify,
+        detect=experiment.detect,
+        support=experiment.support,
+        people=people or PeopleExports(),
+        customers=experiment.load.customers,
     )
 
 
@@ -153,7 +161,7 @@ def assess(record: RunRecord, experiment: Experiment, run_dir: Path) -> RunResul
     exports = read_exports(run_dir / "exports")
     state, state_problem = bank_state(exports)
     invariants = invariant_results(tuple(experiment.invariants), state, samples)
-    evidence = evidence_of(record, experiment, samples, invariants)
+    evidence = evidence_of(record, experiment, samples, invariants, people_exports(exports))
     checks = evaluate(evidence)
     verdict = overall(checks)
     matched, reason = matches_expectation(verdict, expected.verdict, expected.because)

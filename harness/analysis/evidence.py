@@ -7,12 +7,14 @@ already run (once each) when it is built: their results are part of the evidence
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from harness.history.people import PeopleExports
 from harness.history.record import AbortRecord, LoadRecord, MachineRecord, TimelineEvent
 from harness.history.samples import Sample
 from harness.invariants import InvariantResult
 from harness.metrics import Window
+from harness.spec.people import CommsBars, DetectBars, NotifyBars, SupportBars
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,20 @@ class Evidence:
     load: LoadRecord | None = None
     machine: MachineRecord | None = None
     timeline: tuple[TimelineEvent, ...] = ()
+    comms: CommsBars | None = None
+    notify: NotifyBars | None = None
+    detect: DetectBars | None = None
+    support: SupportBars | None = None
+    people: PeopleExports = field(default_factory=PeopleExports)
+    """The status page's, notifications' and contact centre's exports (people checks)."""
+    customers: int = 0
+    """Seeded customers (`load.customers`): everyone a breach notice must reach."""
 
     def window(self, phase: str) -> Window | None:
         return next((w for w in self.windows if w.name == phase), None)
+
+    @property
+    def fault_start_s(self) -> float:
+        """When the fault phase began (epoch s); the run's start without a fault phase."""
+        fault = self.window("fault")
+        return fault.start_s if fault is not None else self.windows[0].start_s

@@ -14,7 +14,7 @@ from typing import Any
 from harness.control.bank import BankAdmin
 from harness.errors import InfraError
 from harness.history.bankstate import PENDING_STATUSES
-from harness.history.exports import EXPORTED
+from harness.history.exports import exported
 from harness.topology import Placement
 
 
@@ -38,7 +38,7 @@ def collect_exports(admin: BankAdmin, placement: Placement, folder: Path) -> dic
     """Export every service into `folder`; returns the exports by service name."""
     folder.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {}
-    for service in EXPORTED:
+    for service in exported(placement.services):
         try:
             data = admin.export(service)
         except InfraError as exc:

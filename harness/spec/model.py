@@ -26,6 +26,7 @@ from harness.spec.base import ERROR_TYPE, AsTuple, SpecModel, known, located, wi
 from harness.spec.check_ids import CheckId
 from harness.spec.consistency import find_inconsistencies, knob_text
 from harness.spec.durations import PHASE_NAMES, PositiveDuration
+from harness.spec.people import CommsBars, DetectBars, NotifyBars, SupportBars, people_check_ids
 from harness.spec.schedule import Schedule, build_schedule
 from harness.spec.stages import LoadStage
 from targets.profiles import PROFILES
@@ -178,6 +179,10 @@ class Experiment(SpecModel):
     abort: Annotated[tuple[AbortRule, ...], AsTuple] = ()
     invariants: Annotated[tuple[InvariantName, ...], AsTuple] = ()
     seed: Annotated[int, within(limits.SEED)] | None = None
+    comms: CommsBars | None = None
+    notify: NotifyBars | None = None
+    detect: DetectBars | None = None
+    support: SupportBars | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Experiment:
@@ -203,4 +208,5 @@ class Experiment(SpecModel):
         if self.recovery is not None:
             ids.update(CheckId("recovery", journey) for journey in self.recovery.journeys)
         ids.update(CheckId("abort", rule.journey) for rule in self.abort)
+        ids.update(people_check_ids(self.comms, self.notify, self.detect, self.support))
         return frozenset(str(i) for i in ids)

@@ -14,11 +14,15 @@ from harness.analysis.evidence import Evidence
 from harness.analysis.kinds import (
     abort,
     cleanup,
+    comms,
+    detect,
     invariant,
     load,
     machine,
+    notify,
     recovery,
     slo,
+    support,
     timeline,
 )
 
@@ -33,6 +37,10 @@ CHECK_KINDS: Mapping[str, CheckKind] = {
     "cleanup": cleanup.checks,
     "load": load.checks,
     "machine": machine.checks,
+    "comms": comms.checks,
+    "notify": notify.checks,
+    "detect": detect.checks,
+    "support": support.checks,
 }
 
 
