@@ -31,6 +31,11 @@ def parser() -> argparse.ArgumentParser:
         default=int(os.environ.get("BANK_CUSTOMERS", "100")),
         help="customers seeded at start (CUST-0001 ...)",
     )
+    p.add_argument(
+        "--status-url",
+        default=os.environ.get("BANK_STATUS_URL") or None,
+        help="the mobile-status link, where the detection feed goes (none: no feed)",
+    )
     return p
 
 
@@ -42,6 +47,7 @@ def build(args: argparse.Namespace, profile: Profile) -> FastAPI:
         customers=args.customers,
         seed=args.seed,
         credentials=args.credentials,
+        status_url=args.status_url,
     )
     return build_app(config, profile)
 

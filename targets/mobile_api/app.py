@@ -4,6 +4,9 @@
 `mobile-core` and `mobile-payments` proxy URLs), the status board, load shedding. While it runs,
 a background task probes core-banking's and payments' `/health/ready` every `PROBE_INTERVAL_S`
 (only when the status page detects incidents automatically) so that an idle edge still notices.
+With a `status_url` (the `mobile-status` link) every customer request is also counted per
+product (`sli.py`, `sli_feed.py`) and the counts go to the status service every 0.5 s: the
+bank's detection feed.
 
 This module holds no request logic (see `api.py`, `auth_api.py`, `admin.py`).
 """
@@ -29,6 +32,8 @@ from targets.mobile_api.balances import BalanceCache
 from targets.mobile_api.errors import install_error_handlers
 from targets.mobile_api.sessions import SessionStore
 from targets.mobile_api.shedding import LoadShedder
+from targets.mobile_api.sli import SliTally
+from targets.mobile_api.sli_feed import SliRecorder, feed_status
 from targets.mobile_api.state import MobileState
 from targets.mobile_api.status import CORE, PAYMENTS, FailureDetector, StatusBoard
 from targets.mobile_api.upstream import Upstream
@@ -50,6 +55,8 @@ class EdgeConfig:
     """The run's seed; the fault flags draw from the stream `mobile-api`."""
     credentials: Credentials = field(default_factory=Credentials.generate)
     """The admin token and the service credential its calls to payments and core carry."""
+    status_url: str | None = None
+    """The `mobile-status` link: where the detection feed goes (None: no feed)."""
 
 
 def build_state(
@@ -101,6 +108,7 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
         trust_env=False,
     )
     state = build_state(config, profile, client)
+    tally = SliTally()
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -110,12 +118,19 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
             if profile.status_auto_incident
             else None
         )
+        feed = (
+            None
+            if config.status_url is None
+            else asyncio.create_task(feed_status(client, config.status_url, tally, time.time, stop))
+        )
         try:
             yield
         finally:
             stop.set()
             if prober is not None:
                 await prober
+            if feed is not None:
+                await feed
             await client.aclose()
 
     app = create_app("mobile-api", config.credentials, inner=False)
@@ -136,6 +151,8 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
         retry_after_s=profile.retry_after_s,
         on_shed=lambda path: _count_shed(state, path),
     )
+    if config.status_url is not None:  # outermost: the edge's own shedding counts too
+        app.add_middleware(SliRecorder, tally=tally, customer_of=state.sessions.authenticate)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from targets.profiles import FRAGILE, HARDENED, Profile
@@ -81,3 +82,13 @@ def test_incidents_and_notifications_survive_a_new_desk_on_the_same_file(tmp_pat
     again.tick()
     assert sent_again == []  # the breach was told to everyone before the restart
     assert len(again.store.notifications()) == 2
+
+
+def test_hardened_without_notify_customers_puts_it_on_the_page_only() -> None:
+    desk, clock, sent = desk_for(dataclasses.replace(HARDENED, notify_customers=False))
+    feed(desk, clock, 2.0, Observation("login", 0, 6, ("CUST-0001",)))
+    desk.alert(clock.now_s, "honeytoken", "honeytoken read")
+    assert [i.kind for i in desk.board.incidents()] == ["availability", "security"]
+    assert desk.notify_reset("reset") is None
+    assert sent == []
+    assert desk.store.notifications() == []
