@@ -17,9 +17,12 @@ from harness.invariants import (
     acknowledged_durable,
     exactly_once,
     money_conserved,
+    no_cross_customer_access,
     no_negative_balances,
     no_status_flip,
+    old_tokens_refused,
     payments_reconciled,
+    weak_password_refused,
 )
 from harness.invariants.result import (
     Checker,
@@ -48,6 +51,9 @@ INVARIANTS: Mapping[str, Checker] = {
     "acknowledged_durable": acknowledged_durable.check,
     "payments_reconciled": payments_reconciled.check,
     "no_status_flip": no_status_flip.check,
+    "old_tokens_refused": old_tokens_refused.check,
+    "weak_password_refused": weak_password_refused.check,
+    "no_cross_customer_access": no_cross_customer_access.check,
 }
 
 
