@@ -23,6 +23,7 @@ from harness.control.toxiproxy import ProxyControl
 from harness.engine.abort import AbortWatch
 from harness.engine.bankwatch import BankWatch
 from harness.engine.exports import collect_exports, settle_payments
+from harness.engine.load_config import load_config
 from harness.engine.progress import Progress
 from harness.engine.timeline import Scheduled, Timeline
 from harness.errors import ConfigError, LoadError, UnplannedExitError
@@ -36,7 +37,7 @@ from harness.history.record import (
     write_record,
 )
 from harness.interrupts import Interrupted, interruptible, shielded
-from harness.load.process import LoadConfig, LoadProcess
+from harness.load.process import LoadProcess
 from harness.runtime import make_runtime
 from harness.runtime.base import BankConfig
 from harness.seeds import DEFAULT_SEED
@@ -150,7 +151,7 @@ class ExperimentRun:
         ctx = FaultContext(self.runtime, ProxyControl(placement.proxy_api), admin, placement)
         self.timeline = Timeline(self.scheduled, ctx)
         samples = self.run_dir / "load.jsonl"
-        config = _load_config(self.experiment, placement.edge_url, self.schedule, self.options)
+        config = load_config(self.experiment, placement, self.schedule, self.options.seed)
         self.load = LoadProcess.start(config, samples, run_id=self.config.run_id)
         self.t0 = self.load.await_ready()  # the first request falls due at t0
         self.record = self.record.evolve(
@@ -216,22 +217,6 @@ class ExperimentRun:
 
 def _scheduled(schedule: Schedule) -> list[Scheduled]:
     return [Scheduled(a.offset_s, build_fault(a.action), a.duration_s) for a in schedule.actions]
-
-
-def _load_config(
-    experiment: Experiment, edge_url: str, schedule: Schedule, options: RunOptions
-) -> LoadConfig:
-    spec = experiment.load
-    return LoadConfig(
-        edge_url=edge_url,
-        rate_per_s=spec.rate_per_s,
-        users=spec.users,
-        duration_s=schedule.total_s,
-        mix=tuple(spec.mix.items()),
-        customers=spec.customers,
-        client_timeout_s=spec.client_timeout_s,
-        seed=options.seed,
-    )
 
 
 def _schedule_record(schedule: Schedule, scheduled: list[Scheduled]) -> ScheduleRecord:

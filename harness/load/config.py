@@ -17,6 +17,7 @@ from typing import Literal, NoReturn
 from harness.errors import ConfigError
 from harness.flags import seed_value
 from harness.history.samples import JOURNEYS
+from harness.load.calling import PATIENCE_S, REDIAL_AFTER_S
 from harness.load.plan import LoadPlan, Stage, stages_from_json, stages_to_json
 from harness.seeds import DEFAULT_SEED
 
@@ -70,6 +71,10 @@ class LoadConfig:
     before a call."""
     contact_url: str | None = None
     """The contact centre (the `edge-contact` proxy); None: customers never call."""
+    call_patience_s: tuple[float, float] = PATIENCE_S
+    """A caller's patience in the queue, drawn uniformly in this range (`calling.py`)."""
+    redial_after_s: tuple[float, float] = REDIAL_AFTER_S
+    """The pause before redialling after a busy signal, drawn uniformly in this range."""
 
     @property
     def plan(self) -> LoadPlan:
@@ -99,7 +104,22 @@ class LoadConfig:
             *(["--stages", stages_to_json(self.stages)] if self.stages else []),
             *(["--status-url", self.status_url] if self.status_url else []),
             *(["--contact-url", self.contact_url] if self.contact_url else []),
+            "--call-patience-s", _span_text(self.call_patience_s),
+            "--redial-after-s", _span_text(self.redial_after_s),
         ]  # fmt: skip
+
+
+def _span_text(span: tuple[float, float]) -> str:
+    return f"{span[0]!r},{span[1]!r}"
+
+
+def parse_span(text: str) -> tuple[float, float]:
+    """`5.0,30.0` -> (5.0, 30.0): finite seconds, 0 <= low <= high; ValueError otherwise."""
+    low_text, sep, high_text = text.partition(",")
+    low, high = float(low_text), float(high_text or "nan")
+    if not sep or not (math.isfinite(low) and math.isfinite(high) and 0 <= low <= high):
+        raise ValueError(f"{text!r} is not LOW,HIGH seconds with 0 <= LOW <= HIGH")
+    return low, high
 
 
 def format_mix(mix: Sequence[tuple[str, float]]) -> str:
@@ -153,6 +173,8 @@ def _parser() -> _Parser:
     parser.add_argument("--stages", default="[]")
     parser.add_argument("--status-url", default=None)
     parser.add_argument("--contact-url", default=None)
+    parser.add_argument("--call-patience-s", type=parse_span, default=PATIENCE_S)
+    parser.add_argument("--redial-after-s", type=parse_span, default=REDIAL_AFTER_S)
     return parser
 
 
@@ -211,5 +233,7 @@ def parse_runner_args(argv: Sequence[str]) -> tuple[LoadConfig, Path]:
         stages=stages,
         status_url=None if ns.status_url is None else ns.status_url.rstrip("/"),
         contact_url=None if ns.contact_url is None else ns.contact_url.rstrip("/"),
+        call_patience_s=ns.call_patience_s,
+        redial_after_s=ns.redial_after_s,
     )
     return validate(config), ns.out

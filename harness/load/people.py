@@ -10,9 +10,11 @@
   <contact_url>/v1/calls`, then `GET /v1/calls/{id}` every `POLL_S` until answered, a
   callback, or abandoned (the centre hangs up at the caller's patience; the caller hangs up,
   `DELETE`, if the centre has not done so `HANG_UP_GRACE_S` later). A busy signal (or no
-  answer) is a failed call, redialled after 5-15 s, at most 3 times. One `contact` sample per
-  dial, with `call_outcome`, `queue_position` and `wait_s`. Calls run beside the customer's
-  other journeys (in the run's poll group), so a long wait holds no customer of the pool.
+  answer) is a failed call, redialled after 5-15 s, at most 3 times (`calling.py` has the
+  numbers; `config.redial_after_s` and `config.call_patience_s` may narrow them). One
+  `contact` sample per dial, with `call_outcome`, `queue_position` and `wait_s`. Calls run
+  beside the customer's other journeys (in the run's poll group), so a long wait holds no
+  customer of the pool.
 
 Without `status_url` / `contact_url` (a bank without those services) these intents are skipped
 and record nothing, and nobody calls. Importing this module imports locust: runner child only.
@@ -29,8 +31,6 @@ import gevent
 from harness.history.samples import LOAD_STOPPED
 from harness.load.calling import (
     MAX_REDIALS,
-    PATIENCE_S,
-    REDIAL_AFTER_S,
     CallWish,
     OpenIncident,
     decide_to_call,
@@ -170,10 +170,11 @@ def _calls(customer: BankCustomer, intent: Intent, reason: str) -> None:
 
 def _dial(customer: BankCustomer, intent: Intent, reason: str) -> None:
     """Dial, redialling after a busy signal (at most MAX_REDIALS times)."""
-    patience_s = customer.rng.uniform(*PATIENCE_S)
+    config = customer.load_context.config
+    patience_s = customer.rng.uniform(*config.call_patience_s)
     for attempt in range(MAX_REDIALS + 1):
         if attempt:
-            gevent.sleep(customer.rng.uniform(*REDIAL_AFTER_S))
+            gevent.sleep(customer.rng.uniform(*config.redial_after_s))
             intent = _now_intent(customer, "contact")
         if _one_call(customer, intent, reason, patience_s):
             return

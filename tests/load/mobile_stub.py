@@ -9,7 +9,13 @@ their first login (then only the new one works). POST /stub/stall {"seconds": s}
 customer route hang for s seconds, POST /stub/shed-logins {"seconds": s} makes logins answer
 503 + Retry-After: 1 for s seconds from the first login after it (so a slow-starting client
 still meets the whole window); GET /stub/keys lists attempts per Idempotency-Key and
-GET /stub/in-flight counts customer requests being answered.
+GET /stub/in-flight counts customer requests being answered. POST /stub/password-min
+{"length": n} sets the shortest new password taken (default 12).
+Under /stub-status and /stub-contact it also plays a status page (GET /v1/status: one open
+incident on `balances` once POST /stub/incident {"open": true}) and a contact centre whose
+answer to a customer's n-th dial is scripted by customer number % 4: 1 busy twice, then
+answered; 2 always busy; 3 queued at position 19, answered at the second look; 0 queued at
+position 5 and never answered (the caller must hang up: DELETE, counted in GET /stub/calls).
 It is not the real mobile-api and must never grow business logic.
 """
 
@@ -38,11 +44,16 @@ shed_logins_armed_s = [0.0]
 in_flight = [0]
 passwords: dict[str, str] = {}
 holders: dict[str, str] = {}
+password_min = [12]
+incident_open = [False]
+dials: Counter[str] = Counter()
+looks: Counter[str] = Counter()
+hang_ups: list[str] = []
 
 
 @app.middleware("http")
 async def stall(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    if request.url.path.startswith(("/stub/", "/health")):
+    if request.url.path.startswith(("/stub", "/health")):
         return await call_next(request)
     in_flight[0] += 1
     try:
@@ -100,7 +111,7 @@ async def login(body: dict[str, str]) -> Response:
 @app.post("/v1/auth/password")
 async def change_password(request: Request, body: dict[str, str]) -> Response:
     customer = holders[request.headers["authorization"].removeprefix("Bearer ")]
-    if len(body["new_password"]) < 12:
+    if len(body["new_password"]) < password_min[0]:
         return JSONResponse({"error": "password_too_short"}, status_code=400)
     passwords[customer] = body["new_password"]
     return Response(status_code=204)
@@ -141,6 +152,57 @@ async def transfer_status(transfer_id: str) -> dict[str, object]:
     polls[transfer_id] += 1
     status = "ACSP" if polls[transfer_id] == 1 else "ACSC"
     return {"transfer_id": transfer_id, "status": status, "reason_code": None}
+
+
+@app.post("/stub/password-min")
+async def set_password_min(body: dict[str, int]) -> dict[str, int]:
+    password_min[0] = body["length"]
+    return body
+
+
+@app.post("/stub/incident")
+async def set_incident(body: dict[str, bool]) -> dict[str, bool]:
+    incident_open[0] = body["open"]
+    return body
+
+
+@app.get("/stub/calls")
+async def call_log() -> dict[str, object]:
+    return {"dials": dict(dials), "hang_ups": hang_ups}
+
+
+@app.get("/stub-status/v1/status")
+async def status_page() -> dict[str, object]:
+    incident = {"incident_id": "INC-1", "kind": "availability", "status": "investigating",
+                "components": ["balances"], "updates": []}  # fmt: skip
+    return {"page": "degraded" if incident_open[0] else "operational",
+            "incidents": [incident] if incident_open[0] else []}  # fmt: skip
+
+
+@app.post("/stub-contact/v1/calls")
+async def place_call(body: dict[str, object]) -> dict[str, object]:
+    customer = str(body["customer_id"])
+    dials[customer] += 1
+    script = int(customer[-4:]) % 4
+    call_id = f"{customer}-{dials[customer]}"
+    if script == 2 or (script == 1 and dials[customer] <= 2):
+        return {"call_id": call_id, "outcome": "busy", "position": None}
+    if script == 1:
+        return {"call_id": call_id, "outcome": "answered", "position": None}
+    return {"call_id": call_id, "outcome": "queued", "position": 19 if script == 3 else 5}
+
+
+@app.get("/stub-contact/v1/calls/{call_id}")
+async def look_at_call(call_id: str) -> dict[str, object]:
+    looks[call_id] += 1
+    answered = int(call_id.split("-")[1]) % 4 == 3 and looks[call_id] >= 2
+    return {"call_id": call_id, "outcome": "answered" if answered else "queued"}
+
+
+@app.delete("/stub-contact/v1/calls/{call_id}")
+async def hang_up(call_id: str) -> dict[str, object]:
+    hang_ups.append(call_id)
+    return {"call_id": call_id, "outcome": "abandoned"}
 
 
 def main() -> None:
