@@ -18,7 +18,7 @@ def status_parser() -> argparse.ArgumentParser:
     parser = base_parser("status", "The bank's status page, fed by its own detection.")
     parser.add_argument(
         "--db",
-        default=os.environ.get("BANK_STATUS_DB", "status.db"),
+        default=os.environ.get("BANK_DB", "status.db"),
         help="SQLite file: incidents and their updates persist across restarts",
     )
     parser.add_argument(
