@@ -14,6 +14,7 @@ from harness.load.config import LoadConfig
 from harness.load.files import read_plan
 from harness.load.plan import Stage
 
+from .conftest import free_port
 from .test_runner import running, stub_config
 
 pytestmark = pytest.mark.integration
@@ -150,3 +151,27 @@ def test_without_people_urls_their_intents_are_skipped(mobile_stub: str, tmp_pat
     _, samples = run_to_end(config, tmp_path / "load.jsonl")
     journeys = {s.journey for s in samples}
     assert "balance" in journeys and not journeys & {"status_check", "contact"}
+
+
+def test_customers_failed_three_times_read_the_page_then_call(
+    mobile_stub: str, tmp_path: Path
+) -> None:
+    """The app is unreachable (nothing listens at the edge) while the status page and the
+    contact centre answer: each customer's third failure in a row (its logins count too)
+    sends it to the page (no incident shown) and then to the phone with reason `outage`."""
+    config = stub_config(
+        f"http://127.0.0.1:{free_port()}", users=4, customers=4, rate_per_s=16, duration_s=4.0,
+        mix=(("balance", 1.0),), stages=(Stage(1.0, 1e-6),),
+        status_url=f"{mobile_stub}/stub-status", contact_url=f"{mobile_stub}/stub-contact",
+        call_patience_s=(0.2, 0.3), redial_after_s=(0.05, 0.1),
+    )  # fmt: skip
+    _, samples = run_to_end(config, tmp_path / "load.jsonl")
+    for customer in {s.customer for s in samples if s.journey == "balance"}:
+        mine = sorted((s for s in samples if s.customer == customer), key=lambda s: s.t_s)
+        first_call = next(i for i, s in enumerate(mine) if s.journey == "contact")
+        looked = [s for s in mine[:first_call] if s.journey == "status_check"]
+        bank = [s for s in mine[:first_call] if s.journey in ("login", "balance")]
+        failed = [s for s in bank if s.outcome == "failed"]
+        assert len(looked) == 1 and looked[0].incident_shown is False
+        assert len(failed) == len(bank) >= 3  # logins and balances: a run of failures
+        assert "reason=outage" in mine[first_call].detail
