@@ -80,6 +80,12 @@ def test_tail_samples_of_a_missing_file_is_empty(tmp_path: Path) -> None:
         idempotency_key=st.none() | st.text(max_size=20),
         payment_status=st.none() | st.sampled_from(["ACSC", "RJCT", "ACSP"]),
         amount=st.none() | st.text(max_size=8),
+        offered_rate_per_s=st.none() | st.floats(0, 1e4, allow_nan=False),
+        password_strength=st.none() | st.sampled_from(["weak", "strong"]),
+        call_outcome=st.none() | st.text(max_size=10),
+        queue_position=st.none() | st.integers(0, 10_000),
+        wait_s=st.none() | st.floats(0, 1e5, allow_nan=False),
+        incident_shown=st.none() | st.booleans(),
     )
 )
 def test_fast_line_is_exactly_the_record_format(sample: Sample) -> None:
