@@ -5,8 +5,11 @@ never dials another service directly: it dials the listen address of the proxy n
 link, and the proxy's upstream is the service (for links to "core-banking", the active DC).
 
     load ─edge-mobile─▶ mobile-api ─mobile-payments─▶ payments ─payments-core─▶ core (active)
-                            │                            └─payments-clearing─▶ clearing
-                            └───────mobile-core──────────────────────────────▶ core (active)
+      │                     │                            └─payments-clearing─▶ clearing
+      │                     ├───────mobile-core──────────────────────────────▶ core (active)
+      │                     └─mobile-status─▶ status ─status-notifications─▶ notifications
+      ├─edge-status─▶ status          (status probes the edge through edge-mobile)
+      └─edge-contact─▶ contact-centre
     core (active DC) ──core-replication──▶ core (standby DC)
 
 This module is pure: it plans addresses, it opens no socket.
@@ -51,6 +54,9 @@ SERVICES: tuple[Service, ...] = (
     Service("clearing", "targets.clearing"),
     Service("payments", "targets.payments"),
     Service("mobile-api", "targets.mobile_api"),
+    Service("notifications", "targets.notifications"),
+    Service("status", "targets.status"),
+    Service("contact-centre", "targets.contact_centre"),
 )
 
 LINKS: tuple[Link, ...] = (
@@ -60,6 +66,10 @@ LINKS: tuple[Link, ...] = (
     Link("payments-core", "payments", ACTIVE_CORE, "holds, captures and releases on the ledger"),
     Link("payments-clearing", "payments", "clearing", "the interbank scheme"),
     Link("core-replication", ACTIVE_CORE, STANDBY_CORE, "journal shipping to the standby DC"),
+    Link("edge-status", "load", "status", "customers reading the status page"),
+    Link("edge-contact", "load", "contact-centre", "customers calling the contact centre"),
+    Link("mobile-status", "mobile-api", "status", "the bank's detection feed (SLI batches)"),
+    Link("status-notifications", "status", "notifications", "SMS / push to customers"),
 )
 
 SERVICE_NAMES = tuple(s.name for s in SERVICES)
