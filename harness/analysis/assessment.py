@@ -27,7 +27,7 @@ from harness.analysis.result import (
 from harness.analysis.verdicts import matches_expectation, overall
 from harness.history.bankstate import BankState
 from harness.history.exports import bank_state, read_exports
-from harness.history.people import PeopleExports, people_exports
+from harness.history.people import ExportShapeError, PeopleExports, parse_status, people_exports
 from harness.history.record import RunRecord, read_record
 from harness.history.samples import LOAD_STOPPED, Sample, read_samples
 from harness.invariants import InvariantResult, checker_named, run_invariants
@@ -78,11 +78,21 @@ def recovery_bars(experiment: Experiment) -> tuple[RecoveryBar, ...]:
 
 
 def status_events(exports: dict[str, Any]) -> list[StatusEvent]:
-    history = exports.get("mobile-api", {}).get("status_history", [])
-    kinds = {"incident_opened": True, "incident_resolved": False}
-    return [
-        StatusEvent(float(c["at_s"]), kinds[c["kind"]]) for c in history if c.get("kind") in kinds
-    ]
+    """The status service's availability incidents as (time, open?) events: each opening and
+    each resolution (`time_to_detect_s` reads them); none when the service's export is missing
+    or misshapen (the `detect:` and `comms:` checks say why)."""
+    try:
+        status = parse_status(exports.get("status") or {})
+    except ExportShapeError:
+        return []
+    events: list[StatusEvent] = []
+    for incident in status.incidents:
+        if incident.kind != "availability":
+            continue
+        events.append(StatusEvent(incident.opened_at_s, True))
+        if incident.resolved_at_s is not None:
+            events.append(StatusEvent(incident.resolved_at_s, False))
+    return events
 
 
 def load_history(path: Path) -> tuple[Sample, ...]:

@@ -1,9 +1,9 @@
 """Incident measures: time to detect, worst degradation and error budget spent.
 
 time to detect: the status page's history is a list of (t_s, incident_open) events, mapped
-by the engine from mobile-api's export. Detection is the first event at or after the fault
-start that opens an incident, i.e. shows one open while the previous event (or the initial
-state, closed) showed none; the answer is its time minus the fault start. An incident left
+by the analysis from the status service's export (availability incidents only). Detection
+is the first event at or after the fault start that opens an incident, i.e. shows one open
+while the previous event (or the initial state, closed) showed none; the answer is its time minus the fault start. An incident left
 open from before the fault does not count as detecting it. None when nothing opened.
 
 worst degradation: over whole seconds of a span, the lowest availability and the highest p99

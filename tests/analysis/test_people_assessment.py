@@ -27,8 +27,11 @@ def stored_run(tmp_path: Path, status: Mapping[str, object] | None) -> Path:
     folder = build_run(tmp_path, RunSpec("people")).run_dir
     experiment = folder / "demo-core-crash.yaml"
     experiment.write_text(experiment.read_text() + BARS)
-    if status is not None:
-        (folder / "exports" / "status.json").write_text(json.dumps(status))
+    exported = folder / "exports" / "status.json"
+    if status is None:
+        exported.unlink()  # a bank without a status service
+    else:
+        exported.write_text(json.dumps(status))
     return folder
 
 

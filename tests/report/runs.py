@@ -139,10 +139,13 @@ def _exports(folder: Path, spec: RunSpec, total_s: int) -> None:
         (folder / f"core-{dc}.json").write_text(json.dumps(export))
     (folder / "payments.json").write_text(json.dumps(payments))
     (folder / "clearing.json").write_text(json.dumps(clearing))
-    (folder / "mobile-api.json").write_text(
-        json.dumps(
-            {"status_history": [{"at_s": T0 + spec.baseline_s + 3.0, "kind": "incident_opened"}]}
-        )
+    opened = {
+        "incident_id": "INC-0001", "kind": "availability", "title": "Payments degraded",
+        "status": "investigating", "components": ["transfers_on_us"], "source": "burn_rate",
+        "opened_at_s": T0 + spec.baseline_s + 3.0, "resolved_at_s": None, "updates": [],
+    }  # fmt: skip
+    (folder / "status.json").write_text(
+        json.dumps({"service": "status", "incidents": [opened], "detections": []})
     )
     (folder / "placement.json").write_text(json.dumps({"active_dc": active}))
 
