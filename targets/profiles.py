@@ -55,6 +55,10 @@ login_lock_s                86400      86400      how long `lock` locks an accou
 password_change_ends_sessions True     False      a password change revokes every other session
 password_min_length         12         6          minimum new password length
 access_token_ttl_s          300        300        access token lifetime
+breach_detection            True       False      the mobile API alerts the status service on a
+                                                  honeytoken login or a device's access anomaly
+breach_device_customers     3          -          distinct customers one device may log in as
+breach_window_s             60.0       -          ... within this window before an alert
 """
 
 from __future__ import annotations
@@ -114,6 +118,9 @@ class Profile:
     password_change_ends_sessions: bool
     password_min_length: int
     access_token_ttl_s: float
+    breach_detection: bool
+    breach_device_customers: int
+    breach_window_s: float
 
 
 HARDENED = Profile(
@@ -163,6 +170,9 @@ HARDENED = Profile(
     password_change_ends_sessions=True,
     password_min_length=12,
     access_token_ttl_s=300.0,
+    breach_detection=True,
+    breach_device_customers=3,
+    breach_window_s=60.0,
 )
 
 FRAGILE = dataclasses.replace(
@@ -191,6 +201,7 @@ FRAGILE = dataclasses.replace(
     login_throttle="lock",
     password_change_ends_sessions=False,
     password_min_length=6,
+    breach_detection=False,
 )
 
 PROFILES: Mapping[str, Profile] = {p.name: p for p in (HARDENED, FRAGILE)}
