@@ -29,6 +29,8 @@ from targets.flags import install_flags
 from targets.mobile_api import admin, api, auth_api
 from targets.mobile_api.auth import Directory, LoginCounters, seeded_customer_ids, seeded_password
 from targets.mobile_api.balances import BalanceCache
+from targets.mobile_api.breach import HONEYTOKEN_IDS, breach_detector
+from targets.mobile_api.breach_watch import install_breach_watch
 from targets.mobile_api.errors import install_error_handlers
 from targets.mobile_api.sessions import SessionStore
 from targets.mobile_api.shedding import LoadShedder
@@ -73,7 +75,7 @@ def build_state(
         on_failures=profile.login_throttle,
         lock_s=profile.login_lock_s,
     )
-    for customer_id in seeded_customer_ids(config.customers):
+    for customer_id in (*seeded_customer_ids(config.customers), *HONEYTOKEN_IDS):
         directory.enrol(customer_id, seeded_password(customer_id))
     detector = FailureDetector(detect_after_s=profile.status_detect_after_s)
     board = StatusBoard(profile.status_auto_incident, detector, clock)
@@ -140,6 +142,7 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
     install_flags(app, stream(config.seed, "mobile-api"), profile.retry_after_s)
     for router in (auth_api.router, api.router, admin.public_router, admin.admin_router):
         app.include_router(router)
+    install_breach_watch(app, breach_detector(profile, time.time), client, config.status_url)
 
     @app.get("/health/ready")
     async def ready() -> JSONResponse:
