@@ -3,9 +3,10 @@
 `RunResult` is the typed hand-off from the analysis to the report, the index, the digest and
 JUnit: the run record, the expectation and the verdict, every check, every invariant's result
 with its violations (counts, first, worst, ids, amounts), the per-phase table, the headline
-figures and the chart series. Readers compute nothing new from it and never re-read
-`load.jsonl` or re-run a checker. `build_result` is pure; `write_result`/`read_result` are
-the file edges.
+figures, the chart series and the people half's figures (`people_figures`). Readers compute
+nothing new from it and never re-read `load.jsonl` or re-run a checker. `build_result` is
+pure; `write_result`/`read_result` are the file edges. A v2 result written before `people`
+existed reads back with `people` None.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Literal
 
 from harness.analysis.checks import Check
 from harness.analysis.evidence import Evidence
+from harness.analysis.people_figures import PeopleFigures, people_figures
 from harness.analysis.verdicts import RunVerdict
 from harness.history.documents import read_document, write_document
 from harness.history.record import RunRecord
@@ -117,6 +119,8 @@ class RunResult:
     spark: ChartSeries | None = None
     bank_state_problem: str | None = None
     versions: dict[str, str] = field(default_factory=dict)
+    people: PeopleFigures | None = None
+    """Communication timeline, notification coverage, contact centre (None: no such export)."""
 
     @property
     def run_id(self) -> str:
@@ -236,6 +240,7 @@ def figures(
         "kpis": kpis(evidence, checks, events, budget_target_pct(experiment)),
         "charts": charts(evidence, t0_s),
         "spark": spark(evidence, t0_s),
+        "people": people_figures(evidence, t0_s),
     }
 
 
