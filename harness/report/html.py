@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from harness.report.charts import journey_chart
 from harness.report.pages import render
+from harness.report.peopleview import people_sections
 from harness.report.runfolder import RunFolder, counterpart, previous, read_run_folder
 from harness.report.runview import (
     bands,
@@ -114,6 +115,7 @@ def context(run: RunFolder) -> dict[str, Any]:
         "duration_s": result.record.duration_s,
         "experiment_yaml": text,
         "artefacts": run.artefacts(),
+        **people_sections(result),
     }
 
 
