@@ -78,6 +78,8 @@ EXTRA_LATENCY_MS = Range(0, 60_000, "ms")
 """The `extra_latency_ms` flag every service takes (`targets/flags.py`)."""
 PROCESSING_MS = Range(0, 600_000, "ms")
 """Clearing's processing time (`/admin/config`)."""
+EXFILTRATION_RATE_PER_S = Range(0, 100, "requests/s", open_low=True)
+"""An `exfiltrate` drill's pace: slow and steady, as a careful attacker reads."""
 SEED = Range(0, INT64_MAX, "integer (Go int64)")
 """The run's seed, which also seeds the fault proxy (Toxiproxy's `-seed` is an int64)."""
 
@@ -113,6 +115,8 @@ FIELDS: Mapping[str, Range] = {
     "timeline[].flags.extra_latency_ms": EXTRA_LATENCY_MS,
     "timeline[].processing_ms": PROCESSING_MS,
     "timeline[].reject_rate": FRACTION,
+    "timeline[].customers": CUSTOMERS,
+    "timeline[].reads_per_s": EXFILTRATION_RATE_PER_S,
     "slo.*.*.availability_pct": AVAILABILITY_PCT,
     "slo.*.*.p50_ms": LATENCY_BAR_MS,
     "slo.*.*.p95_ms": LATENCY_BAR_MS,

@@ -148,7 +148,15 @@ class ExperimentRun:
         placement = self.runtime.start(self.config)
         self.record = self.record.evolve(bank_startup_s=round(time.monotonic() - starting, 2))
         admin = BankAdmin(placement, self.config.admin_token)
-        ctx = FaultContext(self.runtime, ProxyControl(placement.proxy_api), admin, placement)
+        ctx = FaultContext(
+            self.runtime,
+            ProxyControl(placement.proxy_api),
+            admin,
+            placement,
+            run_dir=self.run_dir,
+            seed=self.options.seed,
+            customers=self.config.customers,
+        )
         self.timeline = Timeline(self.scheduled, ctx)
         samples = self.run_dir / "load.jsonl"
         config = load_config(self.experiment, placement, self.schedule, self.options.seed)

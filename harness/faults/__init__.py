@@ -13,6 +13,7 @@ from harness.errors import ConfigError
 from harness.faults.admin import ClearingConfig, Flag, RevokeSessions
 from harness.faults.base import Fault, FaultContext
 from harness.faults.datacentre import Fence, Migrate, Promote
+from harness.faults.exfiltrate import Exfiltrate
 from harness.faults.link import LinkDown, LinkUp
 from harness.faults.process import Crash, Freeze, Isolate, Restart, SlowStart
 from harness.faults.toxic import ToxicFault, ToxicRemoval
@@ -30,6 +31,10 @@ def _migrate(a: spec.MigrateAction) -> Fault:
 
 def _flag(a: spec.FlagAction) -> Fault:
     return Flag(a.service, a.flags.model_dump(exclude_none=True))
+
+
+def _exfiltrate(a: spec.ExfiltrateAction) -> Fault:
+    return Exfiltrate(a.customers, a.reads_per_s, a.honeytokens, a.duration)
 
 
 def _clearing(a: spec.ClearingAction) -> Fault:
@@ -55,6 +60,7 @@ FAULTS: Mapping[str, Callable[[Any], Fault]] = {
     "flag": _flag,
     "clearing": _clearing,
     "revoke_sessions": lambda a: RevokeSessions(a.force_password_change),
+    "exfiltrate": _exfiltrate,
 }
 
 

@@ -11,23 +11,30 @@ timeline never heals it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from harness.control.bank import BankAdmin
 from harness.control.toxiproxy import ProxyControl
 from harness.runtime.base import Runtime
+from harness.seeds import DEFAULT_SEED
 from harness.topology import Placement
 
 
 @dataclass
 class FaultContext:
-    """What faults act on. `placement.active_dc` changes when traffic moves between DCs."""
+    """What faults act on. `placement.active_dc` changes when traffic moves between DCs.
+    `run_dir` (where a fault may record what it did), `seed` (the run's) and `customers` (how
+    many the bank seeded) serve the faults that act as a customer or an attacker would."""
 
     runtime: Runtime
     proxies: ProxyControl
     admin: BankAdmin
     placement: Placement
     notes: list[str] = field(default_factory=list)
+    run_dir: Path | None = None
+    seed: int = DEFAULT_SEED
+    customers: int = 0
 
 
 class Fault(Protocol):

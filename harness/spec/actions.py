@@ -211,6 +211,18 @@ class RevokeSessionsAction(_Step):
     force_password_change: bool = False
 
 
+class ExfiltrateAction(_Step):
+    """A breach drill: log in through the edge with `customers` stolen credentials (and the
+    bank's honeytokens, when the leaked list holds them) from one attacker device, and read
+    their accounts and movements at `reads_per_s`, for `duration` at most."""
+
+    action: Literal["exfiltrate"]
+    duration: PositiveDuration
+    customers: Annotated[int, within(limits.CUSTOMERS)] = 20
+    reads_per_s: Annotated[float, within(limits.EXFILTRATION_RATE_PER_S)] = 2.0
+    honeytokens: bool = True
+
+
 Action = Annotated[
     ToxicAction
     | ToxicRemoveAction
@@ -226,7 +238,8 @@ Action = Annotated[
     | FenceAction
     | FlagAction
     | ClearingAction
-    | RevokeSessionsAction,
+    | RevokeSessionsAction
+    | ExfiltrateAction,
     Field(discriminator="action"),
 ]
 """Any timeline action, told apart by its `action` key."""

@@ -3,7 +3,9 @@
 Each finding is (field path, reason). Checked: every timeline step has an `at` that falls
 inside the run and ends before it; load stages start inside the run, in order; nested faults
 carry no time of their own; a removed toxic was added earlier on that link; invariants are not
-repeated; profile knob overrides exist and parse; every check a failing profile cites (`because`) is declared by the experiment.
+repeated; profile knob overrides exist and parse; every check a failing profile cites
+(`because`) is declared by the experiment; an `exfiltrate` drill steals no more credentials
+than the bank seeds customers.
 Pure: takes a parsed experiment, returns findings, raises nothing.
 """
 
@@ -13,7 +15,13 @@ import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from harness.spec.actions import MigrateAction, ToxicAction, ToxicRemoveAction, duration_of
+from harness.spec.actions import (
+    ExfiltrateAction,
+    MigrateAction,
+    ToxicAction,
+    ToxicRemoveAction,
+    duration_of,
+)
 from harness.spec.base import PathPart, quote, suggestion, unknown
 from harness.spec.check_ids import CheckId
 from harness.spec.schedule import phase_windows, resolve
@@ -68,6 +76,14 @@ def _timeline_findings(experiment: Experiment) -> Iterator[Finding]:
                         ("timeline", index, "fault_during", key),
                         (f"a fault during the switch lasts as long as the switch; remove '{key}'"),
                     )
+        if isinstance(step, ExfiltrateAction) and step.customers > experiment.load.customers:
+            yield (
+                ("timeline", index, "customers"),
+                (
+                    f"{step.customers} stolen credentials, but the bank seeds only"
+                    f" {experiment.load.customers} customers (load.customers)"
+                ),
+            )
         if isinstance(step, ToxicAction):
             added.append((offset_s, step.link, step.toxic.resolved_name))
         if isinstance(step, ToxicRemoveAction):

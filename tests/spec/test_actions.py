@@ -33,6 +33,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "flag": {"service": "payments", "flags": {"error_rate": 0.2, "extra_latency_ms": 400}},
     "clearing": {"processing_ms": 4000, "reject_rate": 0.1, "duration": "30s"},
     "revoke_sessions": {"force_password_change": True},
+    "exfiltrate": {"duration": "60s", "customers": 20, "reads_per_s": 2, "honeytokens": False},
 }
 
 
@@ -72,6 +73,12 @@ def test_each_kind_parses_to_its_model(kind: str) -> None:
             "does not match any of the expected tags: 'toxic', 'link_down'",
         ),
         ("revoke_sessions", {"force_password_change": "yes"}, "valid boolean"),
+        ("exfiltrate", {"customers": 5}, "duration\n  Field required"),
+        ("exfiltrate", {"duration": "10s", "reads_per_s": 0}, "greater than 0"),
+        ("exfiltrate", {"duration": "10s", "reads_per_s": 101}, "less than or equal to 100"),
+        ("exfiltrate", {"duration": "10s", "customers": 0}, "greater than or equal to 1"),
+        ("exfiltrate", {"duration": "10s", "honeytokens": "maybe"}, "valid boolean"),
+        ("exfiltrate", {"duration": "10s", "device": "x"}, "unknown key 'device'"),
     ],
 )
 def test_actions_refuse_nonsense(kind: str, params: dict[str, Any], reason: str) -> None:
