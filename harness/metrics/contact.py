@@ -79,7 +79,10 @@ def waiting_per_second(calls: Sequence[Call], t0_s: float, run_end_s: float) -> 
     steps.sort(key=lambda step: (step[0], step[1]))  # leave before joining at the same instant
     peaks, now, k = [], 0, 0
     for second in range(seconds):
-        end = t0_s + second + 1
+        start, end = t0_s + second, t0_s + second + 1
+        while k < len(steps) and steps[k][0] <= start:  # as things stand at the second's start
+            now += steps[k][1]
+            k += 1
         peak = now
         while k < len(steps) and steps[k][0] < end:
             now += steps[k][1]
