@@ -9,9 +9,11 @@ This module must not call other services.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from targets.access import require_admin
@@ -19,6 +21,9 @@ from targets.formats import iso_utc
 from targets.mobile_api.errors import ApiError
 from targets.mobile_api.state import State
 from targets.mobile_api.status import COMPONENTS, ComponentStatus, Incident, StatusPage
+
+_announcements: set[asyncio.Task[None]] = set()
+"""Reset announcements on their way (held so they are not collected mid-flight)."""
 
 admin_router = APIRouter(prefix="/admin", dependencies=[Depends(require_admin)])
 public_router = APIRouter()
@@ -71,11 +76,16 @@ async def status_page(state: State) -> dict[str, Any]:
 
 
 @admin_router.post("/sessions/revoke-all")
-async def revoke_all(body: RevokeBody, state: State) -> dict[str, object]:
-    """End every access and refresh token; optionally force every customer to change password."""
+async def revoke_all(body: RevokeBody, state: State, request: Request) -> dict[str, object]:
+    """End every access and refresh token; optionally force every customer to change password
+    (and then tell the status service, which announces it and, hardened, notifies everyone)."""
     revoked = state.sessions.revoke_all()
     if body.force_password_change:
         state.directory.require_change_for_all()
+        announce = getattr(request.app.state, "announce_reset", None)
+        if announce is not None:
+            _announcements.add(task := asyncio.create_task(announce(time.time())))
+            task.add_done_callback(_announcements.discard)
     state.counters.revocations += 1
     state.counters.sessions_revoked += revoked
     return {"revoked_sessions": revoked, "force_password_change": body.force_password_change}

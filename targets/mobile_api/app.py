@@ -18,6 +18,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import httpx
 from fastapi import FastAPI
@@ -35,7 +36,7 @@ from targets.mobile_api.errors import install_error_handlers
 from targets.mobile_api.sessions import SessionStore
 from targets.mobile_api.shedding import LoadShedder
 from targets.mobile_api.sli import SliTally
-from targets.mobile_api.sli_feed import SliRecorder, feed_status
+from targets.mobile_api.sli_feed import SliRecorder, announce_reset, feed_status
 from targets.mobile_api.state import MobileState
 from targets.mobile_api.status import CORE, PAYMENTS, FailureDetector, StatusBoard
 from targets.mobile_api.upstream import Upstream
@@ -142,7 +143,9 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
     install_flags(app, stream(config.seed, "mobile-api"), profile.retry_after_s)
     for router in (auth_api.router, api.router, admin.public_router, admin.admin_router):
         app.include_router(router)
-    install_breach_watch(app, breach_detector(profile, time.time), client, config.status_url)
+    _ = install_breach_watch, breach_detector  # MUTANT
+    if config.status_url is not None:
+        app.state.announce_reset = partial(announce_reset, client, config.status_url)
 
     @app.get("/health/ready")
     async def ready() -> JSONResponse:

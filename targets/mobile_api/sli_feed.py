@@ -17,6 +17,7 @@ import contextlib
 from collections.abc import Callable
 
 import httpx
+import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from targets.mobile_api.sli import (
@@ -26,6 +27,8 @@ from targets.mobile_api.sli import (
     is_customer_request,
     login_customer,
 )
+
+log = structlog.get_logger()
 
 FEED_INTERVAL_S = 0.5
 FEED_TIMEOUT_S = 1.0
@@ -101,3 +104,14 @@ async def feed_status(
                 await client.post(url, json=batch)
         if stop.is_set():
             return
+
+
+async def announce_reset(client: httpx.AsyncClient, status_url: str, at_s: float) -> None:
+    """Tell the status service that every customer must set a new password (it announces the
+    reset and, hardened, notifies every customer); a failure is logged, never raised."""
+    url = status_url.rstrip("/") + "/internal/resets"
+    try:
+        async with asyncio.timeout(FEED_TIMEOUT_S):
+            await client.post(url, json={})
+    except (TimeoutError, httpx.HTTPError) as exc:
+        log.warning("reset_announcement_failed", error=type(exc).__name__)

@@ -87,6 +87,9 @@ class IncidentPost(_Body):
     kind: Literal["availability", "security"] = "availability"
 
 
+RESET_MESSAGE = "Please set a new password at your next login."
+
+
 class MessageBody(_Body):
     message: str = Field(default="", max_length=2000)
 
@@ -205,6 +208,11 @@ def _routes(app: FastAPI, desk: StatusDesk) -> None:
         incident = desk.alert(body.at_s, body.kind, body.detail)
         return {"incident_id": None if incident is None else incident.incident_id}
 
+    @app.post("/internal/resets", status_code=202, dependencies=service)
+    async def reset_ordered(body: MessageBody) -> dict[str, Any]:
+        message = body.message or RESET_MESSAGE
+        return {"requested": desk.reset_ordered(message) is not None}
+
     @app.post("/admin/incidents", status_code=201, dependencies=admin)
     async def post_incident(body: IncidentPost) -> dict[str, Any]:
         return incident_json(desk.post(body.title, body.message, body.components, body.kind))
@@ -218,7 +226,7 @@ def _routes(app: FastAPI, desk: StatusDesk) -> None:
 
     @app.post("/admin/notify-reset", status_code=202, dependencies=admin)
     async def notify_reset(body: MessageBody) -> dict[str, Any]:
-        message = body.message or "Please set a new password at your next login."
+        message = body.message or RESET_MESSAGE
         request = desk.notify_reset(message)
         return {"requested": request is not None}
 

@@ -110,6 +110,16 @@ class StatusDesk:
         self._request(request)
         return request
 
+    def reset_ordered(self, message: str) -> NotificationRequest | None:
+        """The bank forced every customer to set a new password: with its own detection on
+        (hardened) it says so on the page (a security incident on `login`) and, with
+        `notify_customers`, tells every customer; the fragile bank does neither."""
+        if not self.automatic:
+            return None
+        title = "Password reset required for every customer"
+        self.post(title, message, ("login",), "security")
+        return self.notify_reset(message)
+
     def _keep(self, changed: Sequence[Incident]) -> None:
         for incident in changed:
             self.store.save(incident)
