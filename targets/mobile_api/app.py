@@ -143,7 +143,7 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
     install_flags(app, stream(config.seed, "mobile-api"), profile.retry_after_s)
     for router in (auth_api.router, api.router, admin.public_router, admin.admin_router):
         app.include_router(router)
-    _ = install_breach_watch, breach_detector  # MUTANT
+    install_breach_watch(app, breach_detector(profile, time.time), client, config.status_url)
     if config.status_url is not None:
         app.state.announce_reset = partial(announce_reset, client, config.status_url)
 
