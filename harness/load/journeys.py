@@ -122,7 +122,9 @@ class BankCustomer(FastHttpUser):
     def _send(
         self, method: str, path: str, name: str, body: object = None, key: str | None = None
     ) -> Answer:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = {"X-Device-Id": f"app-{self.customer}"}  # each customer's own phone
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         if key is not None:
             headers["Idempotency-Key"] = key
         response = self.client.request(method, path, name=name, json=body, headers=headers)
