@@ -95,6 +95,13 @@ def _x_axis(ax: Axes, bands: Sequence[Band], last_s: float) -> None:
     ax.set_xlabel("time since the run started")
 
 
+def _legends(axes: Sequence[Axes]) -> None:
+    """A legend right of each panel that has labelled marks."""
+    for ax in axes:
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7.5, frameon=False)
+
+
 def _svg(fig: Figure, title: str, chart_id: str) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -149,8 +156,7 @@ def communication_chart(timeline: CommsTimeline, bands: Sequence[Band], chart_id
         _phase_names(seen_ax, bands)
         last = max((m.offset_s for m in timeline.moments), default=0.0)
         _x_axis(said_ax, bands, last)
-        for ax in (seen_ax, said_ax):
-            ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7.5, frameon=False)
+        _legends((seen_ax, said_ax))
         return _svg(fig, "what customers experienced and what they were told", chart_id)
 
 
@@ -191,6 +197,5 @@ def contact_chart(figures: ContactFigures, bands: Sequence[Band], chart_id: str)
         _shade((queue_ax, wait_ax), bands)
         _phase_names(queue_ax, bands)
         _x_axis(wait_ax, bands, max((p.offset_s for p in figures.points), default=0.0))
-        for ax in (queue_ax, wait_ax):
-            ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7.5, frameon=False)
+        _legends((queue_ax, wait_ax))
         return _svg(fig, "contact centre: callers in the queue and their waits", chart_id)
