@@ -228,6 +228,12 @@ class Exfiltrate:
             ctx.notes.append(f"exfiltrate: {self._job.requests} requests as an attacker")
             self._job = None
 
+    def wait(self, timeout_s: float) -> bool:
+        """Wait up to `timeout_s` for the job to end by itself; True when it has ended."""
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+        return not self.running
+
     @property
     def running(self) -> bool:
         """Whether the job's thread is still alive."""

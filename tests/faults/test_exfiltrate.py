@@ -82,9 +82,7 @@ def test_the_job_reads_each_stolen_customer_once_and_the_edge_notices(
     fault = Exfiltrate(4, reads_per_s=50.0, honeytokens=True, duration_s=60.0)
     ctx = context(edge, tmp_path)
     fault.inject(ctx)
-    assert fault._thread is not None
-    fault._thread.join(JOIN_S)  # the list is read long before the 60 s deadline
-    assert not fault.running
+    assert fault.wait(JOIN_S)  # the list is read long before the 60 s deadline
     lines = reads(tmp_path)
     logins = [r["customer"] for r in lines if r["kind"] == "login"]
     assert tuple(logins) == leaked_list(stream(SEED, "exfiltrate"), CUSTOMERS, 4, True)
@@ -109,9 +107,7 @@ def test_the_job_ends_by_itself_at_its_duration(edge: Service, tmp_path: Path) -
     fault = Exfiltrate(CUSTOMERS, reads_per_s=5.0, honeytokens=False, duration_s=1.0)
     ctx = context(edge, tmp_path)
     fault.inject(ctx)
-    assert fault._thread is not None
-    fault._thread.join(JOIN_S)
-    assert not fault.running
+    assert fault.wait(JOIN_S)
     lines = reads(tmp_path)
     assert 1 <= len(lines) <= 6  # one request every 0.2 s for 1 s
     fault.heal(ctx)

@@ -51,9 +51,7 @@ def drill(placement: Placement, admin: BankAdmin, run_dir: Path, runtime: LocalR
     fault = Exfiltrate(6, reads_per_s=10.0, honeytokens=True, duration_s=30.0)
     fault.inject(ctx)
     try:
-        assert fault._thread is not None
-        fault._thread.join(AWAIT_S)  # the list is read in about 3 s
-        assert not fault.running
+        assert fault.wait(AWAIT_S)  # the list is read in about 3 s
     finally:
         fault.heal(ctx)
     logins = [line for line in (run_dir / EXFILTRATION_FILE).read_text().splitlines()
