@@ -3,7 +3,9 @@
 Reads `reports/suite.json` (written by `harness.cli.suite`), each listed run's `result.json`
 (figures and the error-rate sparkline series) and `reports/history.jsonl`. One row per
 experiment x profile with expected and actual verdicts in colour *and* words, key figures, a
-sparkline and a relative link to the run's report. Writes only index.html.
+badge per people check kind the run has (comms, notify, detect, support: its worst status and
+how many passed, the failing ids in its tooltip), a sparkline and a relative link to the run's
+report. Writes only index.html.
 """
 
 from __future__ import annotations
@@ -22,9 +24,22 @@ from harness.report.pages import render
 from harness.report.runfolder import RunFolder, read_run_folder
 from harness.report.scorecard import KPIS, formatted, read_kpi
 
+PEOPLE_KINDS = ("comms", "notify", "detect", "support")
+"""Check kinds of the people half, shown per row as one badge each."""
 HISTORY_BARS = 40
 HISTORY_ROWS = 12
 INDEX_KPIS = ("availability", "ttr", "budget", "invariants")
+
+
+@dataclass(frozen=True)
+class KindBadge:
+    """One check kind of a run: its worst status, how many of its checks passed, which failed."""
+
+    kind: str
+    status: str
+    passed: int
+    total: int
+    title: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,7 @@ class SuiteRow:
     link: str | None
     figures: tuple[tuple[str, str], ...]
     spark: Markup
+    people: tuple[KindBadge, ...] = ()
 
     @property
     def matched(self) -> bool:
@@ -127,6 +143,22 @@ def _spark(run: RunFolder) -> Markup:
     return Markup(sparkline(series.error_rate_pct, title, fault=span))  # generated SVG
 
 
+def kind_badges(run: RunFolder, kinds: tuple[str, ...] = PEOPLE_KINDS) -> tuple[KindBadge, ...]:
+    """A badge per kind the run has checks of: fail if one failed, else unknown if one was."""
+    badges = []
+    for kind in kinds:
+        checks = run.result.checks_of(kind)
+        if not checks:
+            continue
+        statuses = {c.status for c in checks}
+        worst = next(s for s in ("fail", "unknown", "pass") if s in statuses)
+        named = [f"{c.id} {c.status}: {c.reason}" for c in checks if c.status != "pass"]
+        passed = sum(1 for c in checks if c.status == "pass")
+        title = "\n".join(named) or f"all {len(checks)} {kind} checks passed"
+        badges.append(KindBadge(kind, worst, passed, len(checks), title))
+    return tuple(badges)
+
+
 def _readable(folder: Path | None) -> RunFolder | None:
     """The run in `folder`, or None when it is gone or written by another schema version."""
     if folder is None:
@@ -158,6 +190,7 @@ def suite_row(entry: dict[str, Any], reports_dir: Path) -> SuiteRow:
         link,
         figures,
         _spark(run) if run is not None else Markup(""),
+        kind_badges(run) if run is not None else (),
     )
 
 
@@ -180,6 +213,7 @@ def write_index(reports_dir: Path) -> Path:
             history_total=len(history),
             history_svg=Markup(bars),  # generated SVG
             kpi_labels=[k.label for k in KPIS if k.key in INDEX_KPIS],
+            people_column=any(r.people for r in rows),
         ),
         encoding="utf-8",
     )
