@@ -14,7 +14,8 @@ action's nominal `duration`; the timeline heals it sooner at a `--time-scale` be
 count (each stolen credential is used once: a login, the accounts, at most `MAX_ACCOUNTS`
 movement reads). Every answer is one line of `exfiltration.jsonl` in the run folder (`at_s`,
 `customer`, `kind` login|accounts|movements, `status` or null for no answer, `honeytoken`,
-`items` read), so the analysis can judge how much leaked. This module judges nothing.
+`items` read), so the analysis can judge how much leaked (`harness/history/exfiltration.py`
+reads it back). This module judges nothing.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ import httpx
 
 from harness.errors import InfraError
 from harness.faults.base import FaultContext
+from harness.history.exfiltration import EXFILTRATION_FILE
 from harness.seeds import stream
 from targets.mobile_api.breach import HONEYTOKEN_IDS
 
 ATTACKER_DEVICE = "attacker-device-7f3a"
 """The one device the whole job runs from (the edge keys its access anomaly on this header)."""
-EXFILTRATION_FILE = "exfiltration.jsonl"
 CLIENT_TIMEOUT_S = 2.0
 MAX_ACCOUNTS = 5
 """Movement reads per victim at most (a seeded customer owns one account)."""

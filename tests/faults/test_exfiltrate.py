@@ -18,7 +18,8 @@ from harness.control.bank import BankAdmin
 from harness.control.toxiproxy import ProxyControl
 from harness.engine.timeline import Scheduled, Timeline
 from harness.faults.base import FaultContext
-from harness.faults.exfiltrate import EXFILTRATION_FILE, Exfiltrate, leaked_list
+from harness.faults.exfiltrate import Exfiltrate, leaked_list
+from harness.history.exfiltration import EXFILTRATION_FILE, leak_of, read_exfiltration
 from harness.history.record import AbortRecord
 from harness.interrupts import Interrupted
 from harness.runtime.base import Runtime
@@ -91,6 +92,9 @@ def test_the_job_reads_each_stolen_customer_once_and_the_edge_notices(
     assert stolen == {c for c in logins if c.startswith("CUST-")}  # 4 customers' movements
     honey = [r for r in lines if r["honeytoken"] and r["kind"] == "accounts"]
     assert len(honey) == 3 and all(r["items"] == 0 for r in honey)  # they own nothing
+    leak = leak_of(read_exfiltration(tmp_path))
+    assert (leak.requests, leak.logins_ok, leak.refused) == (len(lines), 7, 0)
+    assert set(leak.customers_read) == stolen
     fault.heal(ctx)
     fault.heal(ctx)  # twice is safe
     assert ctx.notes == [f"exfiltrate: {len(lines)} requests as an attacker"]

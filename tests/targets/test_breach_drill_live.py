@@ -20,7 +20,8 @@ import pytest
 from harness.control.bank import BankAdmin
 from harness.control.toxiproxy import ProxyControl
 from harness.faults.base import FaultContext
-from harness.faults.exfiltrate import EXFILTRATION_FILE, Exfiltrate
+from harness.faults.exfiltrate import Exfiltrate
+from harness.history.exfiltration import EXFILTRATION_FILE
 from harness.runtime.base import BankConfig
 from harness.runtime.local import LocalRuntime
 from harness.topology import Placement
