@@ -144,7 +144,8 @@ def _notification_moments(sent: NotificationsExport, t0_s: float) -> list[CommsM
     moments = [
         CommsMoment(_offset(first[key], t0_s), "notification", key[1],
                     f"{count[key]} {key[1]} notification{'s' if count[key] > 1 else ''} by "
-                    f"{', '.join(sorted(channels[key]))} to {recipients[key]} customers",
+                    f"{', '.join(sorted(channels[key]))} to {recipients[key]} "
+                    f"customer{'' if recipients[key] == 1 else 's'}",
                     notifications=count[key], recipients=recipients[key])
         for key in sorted(first, key=lambda k: first[k])
     ]  # fmt: skip

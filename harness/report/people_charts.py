@@ -127,7 +127,8 @@ def _lanes(ax: Axes, timeline: CommsTimeline) -> None:
         at = [m.offset_s for m in found]
         words = MOMENT_WORDS[moment]
         if moment == "notification":
-            words += f"\n({sum(m.recipients or 0 for m in found)} recipients)"
+            reached = sum(m.recipients or 0 for m in found)
+            words += f"\n({reached} recipient{'' if reached == 1 else 's'})"
         ax.plot(at, [LANES.index(lane)] * len(at), ls="none", marker=marker, color=colour,
                 ms=size, mew=1.6, label=words)  # fmt: skip
     ax.set_yticks(range(len(LANES)), LANES)

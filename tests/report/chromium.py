@@ -130,6 +130,24 @@ class Chromium:
         target.write_bytes(base64.b64decode(shot["data"]))
         return target
 
+    def screenshot_of(self, selector: str, target: Path) -> Path:
+        """A PNG of the first element matching a CSS selector, at its place in the page."""
+        box = json.loads(
+            self.evaluate(
+                f"JSON.stringify((() => {{ const r = document.querySelector({json.dumps(selector)})"
+                ".getBoundingClientRect(); return {x: r.x + window.scrollX, "
+                "y: r.y + window.scrollY, width: r.width, height: r.height}; })())"
+            )
+        )
+        shot = self.call(
+            "Page.captureScreenshot",
+            format="png",
+            captureBeyondViewport=True,
+            clip={**box, "scale": 1},
+        )
+        target.write_bytes(base64.b64decode(shot["data"]))
+        return target
+
     def close(self) -> None:
         try:
             self.socket.close()
