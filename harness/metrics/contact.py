@@ -6,8 +6,9 @@
 - `wait_p50_s`, `wait_p95_s`, `wait_max_s`: nearest-rank percentiles of the recorded waits
   (every call with a wait), `max_position`: the worst position a caller joined the queue at.
 - per second from t0 (merged by `timeseries.bucket_seconds` beyond `max_points`, keeping each
-  bucket's worst second): `waiting`, the most callers waiting at once in that second, exactly
-  from each call's wait interval [placed, placed + wait).
+  bucket's worst second): `waiting`, the most callers on hold at once in that second, exactly
+  from each call's wait interval [placed, placed + wait) (busy signals and callbacks never
+  held the line; a call with no wait recorded held it until answered, ended or the run's end).
 - `points`: each call (offset from t0, outcome, wait, position), at most `MAX_POINTS`.
 
 Pure over the parsed export; no clock, no judgement (`support:` checks judge).
@@ -59,8 +60,9 @@ class ContactFigures:
 
 
 def _waited_until(call: Call, run_end_s: float) -> float | None:
-    """When the caller stopped waiting (None for a busy signal, never in the queue)."""
-    if call.outcome == "busy":
+    """When the caller stopped waiting on the line (None: a busy signal or a callback, which
+    never held the line; a callback's answer is the agent calling back later)."""
+    if call.outcome in ("busy", "callback"):
         return None
     if call.wait_s is not None:
         return call.placed_at_s + call.wait_s

@@ -3,11 +3,11 @@
 `communication_chart` draws what customers experienced (the banking journeys' availability per
 second) above three lanes of what the bank did about it (detected, status page, notified), with
 impact onset and whole again as vertical lines across both. `contact_chart` draws the callers
-waiting in the queue (with the queue's limit and the busy signals) above each call's wait by
-outcome. Same machinery and look as `charts.journey_chart`: a bare matplotlib `Figure` through
-the SVG backend, phases shaded, Okabe-Ito colours, and every series also told apart by marker
-or line style; their `<svg>` is of class `chart people`. Draws what it is given; computes no
-figure and reads no file.
+on hold (with the queue's limit, the busy signals and the callbacks offered on it) above each
+call's wait by outcome. Same machinery and look as `charts.journey_chart`: a bare matplotlib
+`Figure` through the SVG backend, phases shaded, Okabe-Ito colours, and every series also told
+apart by marker or line style; their `<svg>` is of class `chart people`. Draws what it is
+given; computes no figure and reads no file.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ MOMENT_WORDS: dict[MomentKind, str] = {
 }
 OUTCOME_STYLE = {
     "answered": ("o", OKABE_ITO["green"]),
-    "callback": ("D", OKABE_ITO["blue"]),
     "abandoned": ("x", OKABE_ITO["vermillion"]),
     "queued": (".", "#777777"),
 }
@@ -163,13 +162,17 @@ def communication_chart(timeline: CommsTimeline, bands: Sequence[Band], chart_id
 
 def _queue_panel(ax: Axes, figures: ContactFigures) -> None:
     ax.step(figures.offset_s, figures.waiting_callers, where="post", color=OKABE_ITO["blue"],
-            lw=1.4, label="callers waiting")  # fmt: skip
+            lw=1.4, label="callers on hold")  # fmt: skip
     ax.axhline(figures.queue_max, color="#555555", lw=1.0, ls=(0, (4, 2)),
                label=f"queue full ({figures.queue_max})")  # fmt: skip
-    busy = [p.offset_s for p in figures.points if p.outcome == "busy"]
-    if busy:
-        ax.plot(busy, [figures.queue_max] * len(busy), ls="none", marker="|", ms=12, mew=1.5,
-                color=OKABE_ITO["vermillion"], label="busy signal")  # fmt: skip
+    for outcome, marker, colour, words in (
+        ("busy", "|", OKABE_ITO["vermillion"], "busy signal"),
+        ("callback", "D", OKABE_ITO["blue"], "callback offered"),
+    ):
+        at = [p.offset_s for p in figures.points if p.outcome == outcome]
+        if at:
+            ax.plot(at, [figures.queue_max] * len(at), ls="none", marker=marker, ms=12 if
+                    marker == "|" else 5, mew=1.5, color=colour, label=words)  # fmt: skip
     ax.set_ylabel("in the queue")
     ax.set_ylim(bottom=0, top=max(figures.queue_max, max(figures.waiting_callers, default=0)) + 2)
     ax.grid(axis="y", color="#dddddd", lw=0.6)

@@ -12,6 +12,8 @@ T0 = 1000.0
 def call(n: int, placed: float, outcome: str, wait: float | None, *, position: int | None = None,
          reason: str = "outage") -> Call:  # fmt: skip
     answered = placed + wait if outcome == "answered" and wait is not None else None
+    if outcome == "callback":
+        answered = placed + 8.0
     return Call(f"CALL-{n}", f"CUST-{n:04d}", reason, placed, outcome, position, answered,
                 None, wait)  # fmt: skip
 
@@ -21,7 +23,7 @@ CALLS = (
     call(2, 1002.2, "answered", 3.0, position=1),  # waits [1002.2, 1005.2)
     call(3, 1002.5, "abandoned", 1.0, position=2),  # waits [1002.5, 1003.5)
     call(4, 1003.0, "busy", None),
-    call(5, 1003.1, "callback", 10.0, position=3, reason="reset"),  # waits [1003.1, 1013.1)
+    call(5, 1003.1, "callback", None, reason="reset"),  # called back later: never on hold
     call(6, 1004.0, "queued", None, position=4),  # still waiting at the run's end
 )
 
@@ -30,17 +32,18 @@ def test_outcomes_waits_and_positions() -> None:
     figures = contact_figures(ContactExport(4, 20, CALLS), T0, T0 + 20)
     assert (figures.calls, figures.queued, figures.answered, figures.busy) == (6, 5, 2, 1)
     assert (figures.abandoned, figures.callbacks, figures.waiting) == (1, 1, 1)
-    assert figures.wait_p50_s == 1.0 and figures.wait_p95_s == 10.0 and figures.wait_max_s == 10.0
+    assert figures.wait_p50_s == 1.0 and figures.wait_p95_s == 3.0 and figures.wait_max_s == 3.0
     assert figures.max_position == 4
     assert figures.reasons == (("outage", 5), ("reset", 1))
     assert (figures.agents, figures.queue_max) == (4, 20)
 
 
 def test_callers_waiting_is_the_most_at_once_in_each_second() -> None:
-    """Second 2: calls 2 and 3 -> 2; second 3: 2, 3 (until 3.5) and 5 -> 3; second 4: 2, 5 and
-    6 -> 3; second 5: 2 until 5.2, 5, 6 -> 3; then 5 and 6 until 13.1; then 6 alone."""
+    """Second 2: calls 2 and 3 -> 2; second 3: 2 and 3 (until 3.5) -> 2; second 4: 2 and 6 (from
+    4.0) -> 2; second 5: 2 until 5.2 and 6 -> 2; then 6 alone until the run's end. The busy
+    call 4 and the callback 5 never held the line."""
     peaks = waiting_per_second(CALLS, T0, T0 + 20)
-    assert peaks == (0, 0, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1)
+    assert peaks == (0, 0, 2, 2, 2, 2) + (1,) * 14
 
 
 def test_leaving_and_joining_at_the_same_instant_is_not_two_at_once() -> None:
