@@ -16,6 +16,9 @@ WANTED = {
     "interbank-core-crash": "slo:balance:fault:availability",
     "bancolombia-migration": "invariant:acknowledged_durable",
     "payments-retry-storm": "invariant:exactly_once",
+    "intesa-silent-outage": "comms:status:first_update",
+    "interbank-breach-reset": "invariant:weak_password_refused",
+    "interpark-breach": "detect:security:time",
 }
 
 
