@@ -34,6 +34,10 @@ pytestmark = pytest.mark.integration
 # can time out (1 s) and reopen the breaker for 2 s more, so the hardened bank may need 3 s to
 # be back; with a 2.5 s tail (the old 10 s) a late probe left it open to the end (91 ok writes).
 LOAD_S = 14.0
+MONEY_INVARIANTS = tuple(
+    name for name in INVARIANTS if name not in ("old_tokens_refused", "weak_password_refused")
+)
+"""Every invariant this load can decide (no password changes or resets happen in it)."""
 FAULTS = (  # (from s, until s, link, toxic), overlapping; each toxic is removed at its end
     (1.0, 8.0, "mobile-payments", ToxicSpec("latency", attributes={"latency": 100, "jitter": 100})),
     (2.0, 3.0, "payments-core", ToxicSpec("reset_peer", attributes={"timeout": 0})),
@@ -100,7 +104,7 @@ def test_random_concurrent_transfers_under_faults_conserve_money(tmp_path: Path)
         if s.journey in ("transfer", "bill_payment") and s.t_s >= started_wall + LOAD_S - 2.0
     )
     assert tail.total() >= 20 and tail["ok"] >= 0.9 * tail.total(), f"not back by the end: {tail}"
-    results = run_invariants(tuple(INVARIANTS), state, samples)
-    assert [(r.name, r.status) for r in results] == [(name, "ok") for name in INVARIANTS], [
+    results = run_invariants(MONEY_INVARIANTS, state, samples)
+    assert [(r.name, r.status) for r in results] == [(name, "ok") for name in MONEY_INVARIANTS], [
         r.summary for r in results
     ]
