@@ -75,6 +75,9 @@ class LoadConfig:
     """A caller's patience in the queue, drawn uniformly in this range (`calling.py`)."""
     redial_after_s: tuple[float, float] = REDIAL_AFTER_S
     """The pause before redialling after a busy signal, drawn uniformly in this range."""
+    old_token_replay: bool = True
+    """Once per customer, replay a second device's tokens after a password change (and a
+    revoked session's after a forced one), journey `old_token` (`replay.py`)."""
 
     @property
     def plan(self) -> LoadPlan:
@@ -106,6 +109,7 @@ class LoadConfig:
             *(["--contact-url", self.contact_url] if self.contact_url else []),
             "--call-patience-s", _span_text(self.call_patience_s),
             "--redial-after-s", _span_text(self.redial_after_s),
+            *([] if self.old_token_replay else ["--no-old-token-replay"]),
         ]  # fmt: skip
 
 
@@ -175,6 +179,7 @@ def _parser() -> _Parser:
     parser.add_argument("--contact-url", default=None)
     parser.add_argument("--call-patience-s", type=parse_span, default=PATIENCE_S)
     parser.add_argument("--redial-after-s", type=parse_span, default=REDIAL_AFTER_S)
+    parser.add_argument("--no-old-token-replay", action="store_false", dest="old_token_replay")
     return parser
 
 
@@ -235,5 +240,6 @@ def parse_runner_args(argv: Sequence[str]) -> tuple[LoadConfig, Path]:
         contact_url=None if ns.contact_url is None else ns.contact_url.rstrip("/"),
         call_patience_s=ns.call_patience_s,
         redial_after_s=ns.redial_after_s,
+        old_token_replay=ns.old_token_replay,
     )
     return validate(config), ns.out

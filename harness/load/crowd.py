@@ -1,7 +1,8 @@
 """The crowd of simulated customers of one run: who plays whom, and what they share.
 
 `LoadContext` holds the dispatcher, the sample sink, the run clock, the customers' sessions
-(one per customer, shared by every user playing it), passwords changed during the run, who
+(one per customer, shared by every user playing it, with its refresh token; the last one lost
+to a 401, and who already replayed old tokens: `replay.py`), passwords changed during the run, who
 wants to call the contact centre (`calling.CallingModel`, fed by the sink), writes
 in flight (so a stop can record them as unknown), the status-poll greenlets and the `started`
 event that opens the schedule once the customers are warmed up.
@@ -22,6 +23,14 @@ from harness.load.config import LoadConfig
 from harness.load.pacing import Dispatcher, Intent, RunClock
 from harness.load.sink import SampleSink
 from harness.seeds import stream
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    """A session's access and refresh tokens, as the app holds them."""
+
+    access_token: str
+    refresh_token: str | None
 
 
 def customer_id(number: int) -> str:
@@ -52,6 +61,9 @@ class LoadContext:
     schedule_over: gevent.event.Event = field(default_factory=gevent.event.Event)
     started: gevent.event.Event = field(default_factory=gevent.event.Event)
     sessions: dict[int, str] = field(default_factory=dict)  # customer number -> access token
+    refresh_tokens: dict[int, str] = field(default_factory=dict)  # ... -> its refresh token
+    revoked: dict[int, TokenPair] = field(default_factory=dict)  # the last session lost to a 401
+    old_token_replays: set[int] = field(default_factory=set)  # customers that had their replay
     warm_up_until_s: float = 0.0  # on the warm-up clock: when customers stop trying to log in
     ready: int = 0  # customers that finished their warm-up
     busy: int = 0  # customers holding an intent (waiting for its due time or running it)

@@ -33,7 +33,13 @@ from locust import FastHttpUser, constant, task
 
 from harness.history.samples import LOAD_STOPPED, Sample
 from harness.load import people
-from harness.load.crowd import LoadContext, account_id, customer_id, seeded_password
+from harness.load.crowd import (
+    LoadContext,
+    TokenPair,
+    account_id,
+    customer_id,
+    seeded_password,
+)
 from harness.load.outcome import (
     Answer,
     attempt_label,
@@ -79,6 +85,7 @@ class BankCustomer(FastHttpUser):
     def token(self, value: str | None) -> None:
         if value is None:
             self.load_context.sessions.pop(self.number, None)
+            self.load_context.refresh_tokens.pop(self.number, None)
         else:
             self.load_context.sessions[self.number] = value
 
@@ -123,13 +130,17 @@ class BankCustomer(FastHttpUser):
         self, method: str, path: str, name: str, body: object = None, key: str | None = None
     ) -> Answer:
         headers = {"X-Device-Id": f"app-{self.customer}"}  # each customer's own phone
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
+        sent = self.token
+        if sent:
+            headers["Authorization"] = f"Bearer {sent}"
         if key is not None:
             headers["Idempotency-Key"] = key
+        held = TokenPair(sent, self.load_context.refresh_tokens.get(self.number)) if sent else None
         response = self.client.request(method, path, name=name, json=body, headers=headers)
         answer = read_answer(response)
         if "/auth/" not in path and session_lost(answer):
+            if answer.status == 401 and held is not None:  # the bank ended it: kept aside
+                self.load_context.revoked[self.number] = held  # for `replay.py`
             self.token = None
         return answer
 
@@ -172,8 +183,11 @@ class BankCustomer(FastHttpUser):
         answer = self._send("POST", "/v1/auth/login", "/v1/auth/login", body)
         self.load_context.sink.add(self._sample(intent, "login", answer))
         token = (answer.body or {}).get("access_token")
+        refresh = (answer.body or {}).get("refresh_token")
         if 200 <= answer.status < 300 and isinstance(token, str):
             self.token = token
+            if isinstance(refresh, str):
+                self.load_context.refresh_tokens[self.number] = refresh
             if (answer.body or {}).get("password_change_required") is True:
                 people.forced_password_change(self, intent)
         return answer

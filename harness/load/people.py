@@ -4,6 +4,8 @@
   to a strong one. When the bank forces a change at login (`password_change_required`), the
   customer first tries a weak password (6-11 characters; sample journey `weak_password`, whose
   status says whether the bank refused it) and, if refused, a strong one (`password_change`).
+  Around each customer's first change, `replay.py` signs in a second device beforehand and
+  replays its tokens (after a forced change, the revoked session's too): journey `old_token`.
 - `status_check` (mix journey): `GET <status_url>/v1/status`; the sample's `incident_shown`
   says whether an open incident was on the page.
 - `contact` (mix journey, reason `other`; or by the calling model of `calling.py`): `POST
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING
 import gevent
 
 from harness.history.samples import LOAD_STOPPED
+from harness.load import replay
 from harness.load.calling import (
     MAX_REDIALS,
     CallWish,
@@ -86,10 +89,15 @@ def weak_password(customer: BankCustomer) -> str:
 
 def forced_password_change(customer: BankCustomer, intent: Intent) -> None:
     """The bank forces a change: a weak password first, a strong one if that is refused;
-    then the customer wants to call the bank (the calling model decides)."""
+    then the customer replays its old tokens (once: `replay.py`) and wants to call the bank
+    (the calling model decides)."""
+    second = replay.open_second_device(customer, intent)
+    revoked = customer.load_context.revoked.pop(customer.number, None)
     answer = _set_password(customer, intent, weak_password(customer), "weak")
     if not 200 <= answer.status < 300:
-        _set_password(customer, intent, strong_password(customer), "strong")
+        answer = _set_password(customer, intent, strong_password(customer), "strong")
+    if second is not None and 200 <= answer.status < 300:
+        replay.replay_old_tokens(customer, intent, second, revoked)
     customer.load_context.calling.forced_reset(customer.customer)
 
 
@@ -103,7 +111,10 @@ def change_password(customer: BankCustomer, intent: Intent) -> None:
         return
     if customer.load_context.passwords.get(customer.number) != forced_before:
         return  # the login just forced (and made) the change
-    _set_password(customer, intent, strong_password(customer), "strong")
+    second = replay.open_second_device(customer, intent)
+    answer = _set_password(customer, intent, strong_password(customer), "strong")
+    if second is not None and 200 <= answer.status < 300:
+        replay.replay_old_tokens(customer, intent, second)
 
 
 # -- the status page ------------------------------------------------------------------------

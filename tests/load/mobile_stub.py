@@ -10,7 +10,9 @@ customer route hang for s seconds, POST /stub/shed-logins {"seconds": s} makes l
 503 + Retry-After: 1 for s seconds from the first login after it (so a slow-starting client
 still meets the whole window); GET /stub/keys lists attempts per Idempotency-Key and
 GET /stub/in-flight counts customer requests being answered. POST /stub/password-min
-{"length": n} sets the shortest new password taken (default 12).
+{"length": n} sets the shortest new password taken (default 12). Old tokens replayed after a
+password change (GET /v1/me/accounts, POST /v1/auth/refresh: the load sends nothing else
+there) are refused (401) unless POST /stub/old-tokens {"live": true} says they stay valid.
 Under /stub-status and /stub-contact it also plays a status page (GET /v1/status: one open
 incident on `balances` once POST /stub/incident {"open": true}) and a contact centre whose
 answer to a customer's n-th dial is scripted by customer number % 4: 1 busy twice, then
@@ -46,6 +48,7 @@ passwords: dict[str, str] = {}
 holders: dict[str, str] = {}
 password_min = [12]
 incident_open = [False]
+old_tokens_live = [False]
 dials: Counter[str] = Counter()
 looks: Counter[str] = Counter()
 hang_ups: list[str] = []
@@ -115,6 +118,26 @@ async def change_password(request: Request, body: dict[str, str]) -> Response:
         return JSONResponse({"error": "password_too_short"}, status_code=400)
     passwords[customer] = body["new_password"]
     return Response(status_code=204)
+
+
+@app.post("/stub/old-tokens")
+async def set_old_tokens(body: dict[str, bool]) -> dict[str, bool]:
+    old_tokens_live[0] = body["live"]
+    return body
+
+
+@app.get("/v1/me/accounts")
+async def my_accounts() -> Response:
+    if old_tokens_live[0]:
+        return JSONResponse({"accounts": []})
+    return JSONResponse({"error": "invalid_token"}, status_code=401)
+
+
+@app.post("/v1/auth/refresh")
+async def refresh() -> Response:
+    if old_tokens_live[0]:
+        return JSONResponse({"access_token": "tok-refreshed", "refresh_token": "r2"})
+    return JSONResponse({"error": "invalid_token"}, status_code=401)
 
 
 @app.get("/v1/accounts/{account_id}/balance")
