@@ -35,8 +35,9 @@ JOURNEYS = (
     "status_check",
 )
 """Journeys a load mix and an SLO may name. Samples also carry `transfer_status` (looks at a
-pending transfer) and `weak_password` (a forced reset's first, too short, try), which no mix
-names."""
+pending transfer), `weak_password` (a forced reset's first, too short, try), `second_device`
+(a login before a password change) and `old_token` (a token from before it, replayed: see
+`harness/load/replay.py`), which no mix names."""
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,13 @@ token issued before it succeeded.
 
 Judged from requests the load makes on purpose with an old token: journey `old_token`, a
 request sent after the customer's password change (or a global revoke) succeeded, carrying the
-access token the customer held before it. Answered 2xx is a violation (the old session still
-works, as with `password_change_ends_sessions` off); a 401 refused it; no answer says nothing.
-The customers' ordinary requests cannot tell: one session is shared by every user playing a
-customer, and it is the session that made the change, which the bank rightly keeps. So
-without `old_token` samples the result is `unknown`, saying what the load must record.
+access or refresh token of a session the customer held before it (`harness/load/replay.py`:
+a second device's, and after a forced reset the revoked one's). Answered 2xx is a violation
+(the old session still works, as with `password_change_ends_sessions` off); a 401 refused it;
+no answer says nothing. The customers' ordinary requests cannot tell: one session is shared
+by every user playing a customer, and it is the session that made the change, which the bank
+rightly keeps. So without `old_token` samples the result is `unknown`, saying what the load
+must record.
 """
 
 from __future__ import annotations
