@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import gevent
 
@@ -40,34 +39,30 @@ from harness.load.calling import (
     open_incidents,
 )
 from harness.load.crowd import seeded_password
+from harness.load.customer import Customer
 from harness.load.outcome import Answer
 from harness.load.pacing import Intent
 from harness.load.responses import read_answer
-
-if TYPE_CHECKING:
-    from harness.load.journeys import BankCustomer
 
 POLL_S = 0.5
 HANG_UP_GRACE_S = 2.0
 ENDED = frozenset({"answered", "callback", "abandoned", "completed"})
 
 
-def _outside(
-    customer: BankCustomer, method: str, url: str, name: str, body: object = None
-) -> Answer:
+def _outside(customer: Customer, method: str, url: str, name: str, body: object = None) -> Answer:
     """A request to a people-facing service: no bank session goes with it."""
     response = customer.client.request(method, url, name=name, json=body, headers={})
     return read_answer(response)
 
 
-def _now_intent(customer: BankCustomer, journey: str) -> Intent:
+def _now_intent(customer: Customer, journey: str) -> Intent:
     return Intent(0, customer.load_context.clock.now_s(), journey)
 
 
 # -- passwords ------------------------------------------------------------------------------
 
 
-def _set_password(customer: BankCustomer, intent: Intent, new: str, strength: str) -> Answer:
+def _set_password(customer: Customer, intent: Intent, new: str, strength: str) -> Answer:
     body = {"old_password": customer._password(), "new_password": new}
     answer = customer._send("POST", "/v1/auth/password", "/v1/auth/password", body)
     journey = "weak_password" if strength == "weak" else "password_change"
@@ -78,16 +73,16 @@ def _set_password(customer: BankCustomer, intent: Intent, new: str, strength: st
     return answer
 
 
-def strong_password(customer: BankCustomer) -> str:
+def strong_password(customer: Customer) -> str:
     return f"{seeded_password(customer.number)}-r{customer.rng.randrange(10**6):06d}"
 
 
-def weak_password(customer: BankCustomer) -> str:
+def weak_password(customer: Customer) -> str:
     """6-11 characters: `pw` and six digits (8), what a hurried customer types first."""
     return f"pw{customer.rng.randrange(10**6):06d}"
 
 
-def forced_password_change(customer: BankCustomer, intent: Intent) -> None:
+def forced_password_change(customer: Customer, intent: Intent) -> None:
     """The bank forces a change: a weak password first, a strong one if that is refused;
     then the customer replays its old tokens (once: `replay.py`) and wants to call the bank
     (the calling model decides)."""
@@ -101,7 +96,7 @@ def forced_password_change(customer: BankCustomer, intent: Intent) -> None:
     customer.load_context.calling.forced_reset(customer.customer)
 
 
-def change_password(customer: BankCustomer, intent: Intent) -> None:
+def change_password(customer: Customer, intent: Intent) -> None:
     """Journey `password_change`: log in if needed (a forced change happens there), else
     change to a strong password by choice."""
     forced_before = customer.load_context.passwords.get(customer.number)
@@ -120,7 +115,7 @@ def change_password(customer: BankCustomer, intent: Intent) -> None:
 # -- the status page ------------------------------------------------------------------------
 
 
-def read_status_page(customer: BankCustomer, intent: Intent) -> Mapping[str, object] | None:
+def read_status_page(customer: Customer, intent: Intent) -> Mapping[str, object] | None:
     """Read the page; one `status_check` sample; the page's body (None if unreadable)."""
     url = f"{customer.load_context.config.status_url}/v1/status"
     answer = _outside(customer, "GET", url, "/v1/status")
@@ -131,7 +126,7 @@ def read_status_page(customer: BankCustomer, intent: Intent) -> Mapping[str, obj
     return page
 
 
-def check_status(customer: BankCustomer, intent: Intent) -> None:
+def check_status(customer: Customer, intent: Intent) -> None:
     """Journey `status_check`: the customer looks at the bank's status page."""
     if customer.load_context.config.status_url is not None:
         read_status_page(customer, intent)
@@ -140,7 +135,7 @@ def check_status(customer: BankCustomer, intent: Intent) -> None:
 # -- the contact centre ---------------------------------------------------------------------
 
 
-def call_contact_centre(customer: BankCustomer, intent: Intent) -> None:
+def call_contact_centre(customer: Customer, intent: Intent) -> None:
     """Journey `contact`: the customer calls (reason `other`), beside its other journeys."""
     ctx = customer.load_context
     if ctx.config.contact_url is None or customer.customer in ctx.calling.on_the_phone:
@@ -149,7 +144,7 @@ def call_contact_centre(customer: BankCustomer, intent: Intent) -> None:
     ctx.polls.spawn(_calls, customer, intent, "other")
 
 
-def after_journey(customer: BankCustomer) -> None:
+def after_journey(customer: Customer) -> None:
     """If the calling model says this customer wants to call, look at the page and call."""
     ctx = customer.load_context
     if ctx.config.contact_url is None:
@@ -159,7 +154,7 @@ def after_journey(customer: BankCustomer) -> None:
         ctx.polls.spawn(_considered_call, customer, wish)
 
 
-def _considered_call(customer: BankCustomer, wish: CallWish) -> None:
+def _considered_call(customer: Customer, wish: CallWish) -> None:
     ctx = customer.load_context
     try:
         incidents: tuple[OpenIncident, ...] = ()
@@ -172,14 +167,14 @@ def _considered_call(customer: BankCustomer, wish: CallWish) -> None:
         ctx.calling.hung_up(customer.customer)
 
 
-def _calls(customer: BankCustomer, intent: Intent, reason: str) -> None:
+def _calls(customer: Customer, intent: Intent, reason: str) -> None:
     try:
         _dial(customer, intent, reason)
     finally:
         customer.load_context.calling.hung_up(customer.customer)
 
 
-def _dial(customer: BankCustomer, intent: Intent, reason: str) -> None:
+def _dial(customer: Customer, intent: Intent, reason: str) -> None:
     """Dial, redialling after a busy signal (at most MAX_REDIALS times)."""
     config = customer.load_context.config
     patience_s = customer.rng.uniform(*config.call_patience_s)
@@ -191,7 +186,7 @@ def _dial(customer: BankCustomer, intent: Intent, reason: str) -> None:
             return
 
 
-def _one_call(customer: BankCustomer, intent: Intent, reason: str, patience_s: float) -> bool:
+def _one_call(customer: Customer, intent: Intent, reason: str, patience_s: float) -> bool:
     """One dial, one sample; True when the customer is done (it got through, or gave up
     waiting in the queue), False after a busy signal or no answer (it redials)."""
     ctx = customer.load_context
@@ -228,7 +223,7 @@ def _one_call(customer: BankCustomer, intent: Intent, reason: str, patience_s: f
     return got_through or outcome == "abandoned"
 
 
-def _wait_in_queue(customer: BankCustomer, call_url: str, placed: float, patience_s: float) -> str:
+def _wait_in_queue(customer: Customer, call_url: str, placed: float, patience_s: float) -> str:
     """Poll the queued call until it ends; hang up when the centre has not, past patience."""
     clock = customer.load_context.clock
     while clock.now_s() - placed < patience_s + HANG_UP_GRACE_S:

@@ -20,15 +20,12 @@ nothing of locust itself, but is called only from the runner child.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from harness.load.crowd import TokenPair
+from harness.load.customer import Customer
 from harness.load.outcome import Answer, Verdict, classify
 from harness.load.pacing import Intent
 from harness.load.responses import read_answer
-
-if TYPE_CHECKING:
-    from harness.load.journeys import BankCustomer
 
 REPLAY_JOURNEY = "old_token"
 SECOND_DEVICE_JOURNEY = "second_device"
@@ -44,7 +41,7 @@ def replay_verdict(answer: Answer) -> Verdict:
 
 
 def _request(
-    customer: BankCustomer, method: str, path: str, token: str | None, body: object = None
+    customer: Customer, method: str, path: str, token: str | None, body: object = None
 ) -> Answer:
     """A request with the given token (not the customer's current session)."""
     headers = {"X-Device-Id": f"app-{customer.customer}"}
@@ -54,7 +51,7 @@ def _request(
     return read_answer(response)
 
 
-def open_second_device(customer: BankCustomer, intent: Intent) -> TokenPair | None:
+def open_second_device(customer: Customer, intent: Intent) -> TokenPair | None:
     """Before a password change: sign in on a second device, once per customer per run.
     None when this customer already had its replay, or the sign-in did not work."""
     ctx = customer.load_context
@@ -72,7 +69,7 @@ def open_second_device(customer: BankCustomer, intent: Intent) -> TokenPair | No
 
 
 def replay_old_tokens(
-    customer: BankCustomer,
+    customer: Customer,
     intent: Intent,
     second_device: TokenPair,
     revoked: TokenPair | None = None,
@@ -90,7 +87,7 @@ def replay_old_tokens(
             _record(customer, intent, f"POST /v1/auth/refresh {held_by}", answer)
 
 
-def _record(customer: BankCustomer, intent: Intent, request: str, answer: Answer) -> None:
+def _record(customer: Customer, intent: Intent, request: str, answer: Answer) -> None:
     verdict = replay_verdict(answer)
     sample = customer._sample(intent, REPLAY_JOURNEY, answer)
     detail = f"{verdict.detail} {request}"
