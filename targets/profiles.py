@@ -31,8 +31,6 @@ replication_interval_s      0.05       0.5        async shipping interval
 fencing                     True       False      refuse writes from a stale epoch / demoted DC
 clearing_timeout_action     inquire    resubmit   what payments does when clearing is silent
 clearing_deadline_s         5.0        5.0        give up on the scheme after this (hold released)
-status_auto_incident        True       False      status page opens an incident by itself
-status_detect_after_s       2.0        -          failing dependency for this long opens one
 status_detection            auto       manual     the status service updates itself (probe + burn
                                                   rate), or only a human posts (never in a run)
 status_probe_interval_s     0.5        -          outside-in probe of the edge
@@ -97,8 +95,6 @@ class Profile:
     fencing: bool
     clearing_timeout_action: Literal["inquire", "resubmit"]
     clearing_deadline_s: float
-    status_auto_incident: bool
-    status_detect_after_s: float
     status_detection: Literal["auto", "manual"]
     status_probe_interval_s: float
     status_burn_window_s: float
@@ -149,8 +145,6 @@ HARDENED = Profile(
     fencing=True,
     clearing_timeout_action="inquire",
     clearing_deadline_s=5.0,
-    status_auto_incident=True,
-    status_detect_after_s=2.0,
     status_detection="auto",
     status_probe_interval_s=0.5,
     status_burn_window_s=5.0,
@@ -194,7 +188,6 @@ FRAGILE = dataclasses.replace(
     replication_interval_s=0.5,
     fencing=False,
     clearing_timeout_action="resubmit",
-    status_auto_incident=False,
     status_detection="manual",
     notify_customers=False,
     contact_callbacks=False,

@@ -1,12 +1,10 @@
-"""Builds the mobile API: its parts, its routes, its middleware and its background probe.
+"""Builds the mobile API: its parts, its routes and its middleware.
 
-`build_app` wires `MobileState` for one profile: seeded customers, the two upstreams (through the
-`mobile-core` and `mobile-payments` proxy URLs), the status board, load shedding. While it runs,
-a background task probes core-banking's and payments' `/health/ready` every `PROBE_INTERVAL_S`
-(only when the status page detects incidents automatically) so that an idle edge still notices.
-With a `status_url` (the `mobile-status` link) every customer request is also counted per
-product (`sli.py`, `sli_feed.py`) and the counts go to the status service every 0.5 s: the
-bank's detection feed.
+`build_app` wires `MobileState` for one profile: seeded customers (and the honeytokens), the two
+upstreams (through the `mobile-core` and `mobile-payments` proxy URLs), load shedding, the
+breach watch. The status page is the status service's, not this app's. With a `status_url` (the
+`mobile-status` link) every customer request is also counted per product (`sli.py`,
+`sli_feed.py`) and the counts go to the status service every 0.5 s: the bank's detection feed.
 
 This module holds no request logic (see `api.py`, `auth_api.py`, `admin.py`).
 """
@@ -38,12 +36,10 @@ from targets.mobile_api.shedding import LoadShedder
 from targets.mobile_api.sli import SliTally
 from targets.mobile_api.sli_feed import SliRecorder, announce_reset, feed_status
 from targets.mobile_api.state import MobileState
-from targets.mobile_api.status import CORE, PAYMENTS, FailureDetector, StatusBoard
-from targets.mobile_api.upstream import Upstream
+from targets.mobile_api.upstream import CORE, PAYMENTS, Upstream
 from targets.profiles import Profile
 from targets.service import create_app
 
-PROBE_INTERVAL_S = 0.5
 MAX_CONNECTIONS = 256
 
 
@@ -78,28 +74,16 @@ def build_state(
     )
     for customer_id in (*seeded_customer_ids(config.customers), *HONEYTOKEN_IDS):
         directory.enrol(customer_id, seeded_password(customer_id))
-    detector = FailureDetector(detect_after_s=profile.status_detect_after_s)
-    board = StatusBoard(profile.status_auto_incident, detector, clock)
     return MobileState(
         profile=profile,
         directory=directory,
         sessions=SessionStore(profile.access_token_ttl_s, clock),
         counters=LoginCounters(),
-        board=board,
         balances=BalanceCache(profile.balance_cache_max_staleness_s, clock),
-        core=Upstream(CORE, config.core_url, client, profile, board.observe),
-        payments=Upstream(PAYMENTS, config.payments_url, client, profile, board.observe),
+        core=Upstream(CORE, config.core_url, client, profile),
+        payments=Upstream(PAYMENTS, config.payments_url, client, profile),
         clock=clock,
     )
-
-
-async def probe_dependencies(state: MobileState, stop: asyncio.Event) -> None:
-    """Probe both dependencies every PROBE_INTERVAL_S until `stop` is set."""
-    while not stop.is_set():
-        await asyncio.gather(state.core.probe(), state.payments.probe())
-        state.board.evaluate()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), PROBE_INTERVAL_S)
 
 
 def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
@@ -116,11 +100,6 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        prober = (
-            asyncio.create_task(probe_dependencies(state, stop))
-            if profile.status_auto_incident
-            else None
-        )
         feed = (
             None
             if config.status_url is None
@@ -130,8 +109,6 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
             yield
         finally:
             stop.set()
-            if prober is not None:
-                await prober
             if feed is not None:
                 await feed
             await client.aclose()
@@ -141,7 +118,7 @@ def build_app(config: EdgeConfig, profile: Profile) -> FastAPI:
     app.state.mobile = state
     install_error_handlers(app)
     install_flags(app, stream(config.seed, "mobile-api"), profile.retry_after_s)
-    for router in (auth_api.router, api.router, admin.public_router, admin.admin_router):
+    for router in (auth_api.router, api.router, admin.admin_router):
         app.include_router(router)
     install_breach_watch(app, breach_detector(profile, time.time), client, config.status_url)
     if config.status_url is not None:

@@ -1,7 +1,7 @@
 """Load shedding at the edge: refuse cheaply with 503 + Retry-After above `shed_max_inflight`.
 
-An ASGI middleware counts customer requests (`/v1/...`, except the status page, which must stay
-readable during an overload) in flight; when the limit is reached a new one is refused at once
+An ASGI middleware counts customer requests (`/v1/...`; the status page is its own service and
+stays readable during an overload) in flight; when the limit is reached a new one is refused at once
 with `{"error": "overloaded"}` and `Retry-After: retry_after_s`. With no limit (fragile) every
 request queues, however long that takes.
 
@@ -14,8 +14,6 @@ import json
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-EXEMPT_PATHS = frozenset({"/v1/status"})
 
 
 class LoadShedder:
@@ -36,7 +34,7 @@ class LoadShedder:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
-        if scope["type"] != "http" or not path.startswith("/v1/") or path in EXEMPT_PATHS:
+        if scope["type"] != "http" or not path.startswith("/v1/"):
             await self.app(scope, receive, send)
             return
         if self.max_inflight is not None and self.inflight >= self.max_inflight:

@@ -1,7 +1,7 @@
 """The mobile API's service-level indicators per product, as the status service reads them.
 
-Every customer request (`/v1/...`, except the old in-app `/v1/status`) counts for the `app`
-component and for the product it belongs to: `login` (POST /v1/auth/login), `balances` (the
+Every customer request (`/v1/...`) counts for the `app` component and for the product it
+belongs to: `login` (POST /v1/auth/login), `balances` (the
 accounts, balance and movements reads), `transfers_on_us` and `transfers_interbank` (POST
 /v1/transfers, by whether the creditor is an account of this bank, `ACC-...`), and
 `bill_payments` (POST /v1/transfers with `"kind": "bill"`). A request answered 5xx (a
@@ -38,7 +38,7 @@ def _document(body: bytes) -> dict[str, Any]:
 
 def is_customer_request(path: str) -> bool:
     """Whether a request to `path` is one of the customers' (and so counts at all)."""
-    return path.startswith("/v1/") and path != "/v1/status"
+    return path.startswith("/v1/")
 
 
 def components_of(method: str, path: str, body: bytes = b"") -> tuple[str, ...]:

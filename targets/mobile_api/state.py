@@ -1,6 +1,6 @@
 """What one running mobile API holds, and the request dependencies that reach it.
 
-`MobileState` gathers the parts (credentials, sessions, status board, balance cache, the two
+`MobileState` gathers the parts (credentials, sessions, balance cache, the two
 upstreams). The dependencies below give routes the state, the authenticated customer,
 and the edge's request budget: with `deadline_s` set (hardened) every customer request gets a
 deadline `now + deadline_s` (or the customer's `X-Deadline`, if sooner, but no sooner than
@@ -24,7 +24,6 @@ from targets.mobile_api.auth import Directory, LoginCounters
 from targets.mobile_api.balances import BalanceCache
 from targets.mobile_api.errors import ApiError
 from targets.mobile_api.sessions import SessionStore
-from targets.mobile_api.status import StatusBoard
 from targets.mobile_api.upstream import Upstream
 from targets.profiles import Profile
 from targets.service import start_edge_deadline
@@ -36,7 +35,6 @@ class MobileState:
     directory: Directory
     sessions: SessionStore
     counters: LoginCounters
-    board: StatusBoard
     balances: BalanceCache
     core: Upstream
     payments: Upstream

@@ -5,13 +5,12 @@ remaining deadline and `request_timeout_s` (fragile: no bound at all), sends `X-
 `X-Deadline` (`targets.service.outbound_headers`), fails fast while its circuit breaker is open
 (`breaker_*` knobs) and limits concurrent calls with a bulkhead (`bulkhead_*` knobs, failing
 fast after `bulkhead_max_wait_s`); both are `targets.resilience`'s, as in payments. Every
-outcome is reported to the breaker and the status board: a transport error, a timeout or a 5xx
-counts as a failure; a call refused by the bulkhead or abandoned by this side (cancelled)
-releases its breaker permit and reports nothing. So does, with `client_deadline_floor_s` set
-(hardened), a timeout at the customer's own deadline when that was shorter than the bank's
-limit for the call (`targets.resilience.deadline.CallBudget.caller_cut`): one customer's short
-deadlines must not open the breaker every customer shares. A timeout at the bank's own limit
-still counts.
+outcome is reported to the breaker: a transport error, a timeout or a 5xx counts as a failure; a
+call refused by the bulkhead or abandoned by this side (cancelled) releases its breaker permit
+and reports nothing. So does, with `client_deadline_floor_s` set (hardened), a timeout at the
+customer's own deadline when that was shorter than the bank's limit for the call
+(`targets.resilience.deadline.CallBudget.caller_cut`): one customer's short deadlines must not
+open the breaker every customer shares. A timeout at the bank's own limit still counts.
 
 This module never retries (payments does that with the same idempotency key) and never turns an
 answer into customer-facing JSON: callers decide.
@@ -32,7 +31,8 @@ from targets.resilience.bulkhead import Bulkhead, BulkheadFullError
 from targets.resilience.deadline import CallBudget
 from targets.service import outbound_budget, outbound_headers
 
-PROBE_TIMEOUT_S = 0.5
+CORE = "core-banking"
+PAYMENTS = "payments"
 SERVER_ERROR = 500
 
 
@@ -55,7 +55,6 @@ class Upstream:
         base_url: str,
         client: httpx.AsyncClient,
         profile: Profile,
-        observe: Callable[[str, bool], None],
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -63,7 +62,6 @@ class Upstream:
         self.base_url = base_url.rstrip("/")
         self._client = client
         self._profile = profile
-        self._observe = observe
         self.bulkhead = Bulkhead.from_profile(component, profile)
         self.breaker = CircuitBreaker(component, BreakerPolicy.from_profile(profile), clock)
 
@@ -137,15 +135,3 @@ class Upstream:
             permit.succeeded()
         else:
             permit.failed()
-        self._observe(self.component, ok)
-
-    async def probe(self) -> bool:
-        """A light readiness check (`GET /health/ready`); the outcome goes to the status board."""
-        try:
-            async with asyncio.timeout(PROBE_TIMEOUT_S):
-                response = await self._client.get(self.base_url + "/health/ready")
-            ok = response.status_code < SERVER_ERROR
-        except (TimeoutError, httpx.HTTPError):
-            ok = False
-        self._observe(self.component, ok)
-        return ok

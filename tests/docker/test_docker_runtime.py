@@ -22,6 +22,7 @@ from harness.runtime.docker_cleanup import LABEL, docker_client
 from harness.runtime.images import IMAGES
 from harness.runtime.ownership import OWNER_LABEL, Owner
 from harness.spec.loader import load_experiment
+from harness.topology import SERVICE_NAMES
 from tests.e2e.tiny import (
     bank_location,
     log_in,
@@ -33,6 +34,9 @@ from tests.e2e.tiny import (
 )
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
+
+CONTAINERS = len(SERVICE_NAMES) + 1
+"""A bank's containers: one per service, and the fault proxy."""
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -142,7 +146,7 @@ def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, eng
         os.kill(run.pid, signal.SIGKILL)
         run.wait(timeout=10)
         containers, networks = _labelled(engine, name)
-        assert len(containers) == 6 and len(networks) == 1, (containers, networks)
+        assert len(containers) == CONTAINERS and len(networks) == 1, (containers, networks)
         assert _owner_pids(engine, name) == {run.pid}, "every label names the harness"
         doctor = subprocess.run(
             [sys.executable, "-m", "harness", "doctor", "--out", str(tmp_path)],
@@ -153,7 +157,8 @@ def test_doctor_removes_containers_and_network_after_sigkill(tmp_path: Path, eng
         )
         assert doctor.returncode == 0, doctor.stdout + doctor.stderr
         assert _labelled(engine, name) == ([], [])
-        assert "removed 6 containers and 1 network of run" in doctor.stdout, doctor.stdout
+        removed = f"removed {CONTAINERS} containers and 1 network of run"
+        assert removed in doctor.stdout, doctor.stdout
     finally:
         if run.poll() is None:
             run.kill()
@@ -173,7 +178,7 @@ def test_up_in_containers_and_down_stops_it(tmp_path: Path, engine: Any) -> None
             [sys.executable, "-m", "harness", "doctor", "--out", str(tmp_path)],
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
-        alone = "left 6 containers and 1 network of run up-"
+        alone = f"left {CONTAINERS} containers and 1 network of run up-"
         assert alone in doctor.stdout and f"(pid {up.pid}) is alive" in doctor.stdout, doctor.stdout
         assert log_in(where["edge_url"], 2).status_code == 200
         down = subprocess.run(

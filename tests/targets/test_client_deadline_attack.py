@@ -2,7 +2,7 @@
 
 The security review's attack, against the bank experiments use (`LocalRuntime`: fault proxy,
 two core data centres, clearing, payments, mobile API, every link proxied). One signed-in
-customer hammers transfers, each with `X-Deadline` 2 to 50 ms ahead; once the attack is under
+customer hammers transfers, each with `X-Deadline` 2 to 5 ms ahead; once the attack is under
 way, another customer makes transfers one after another. In the hardened bank the attacker's
 deadlines get the floor (`client_deadline_floor_s`), their calls do not time out, and nothing
 counts against the breakers every customer shares: every one of the other customer's
@@ -38,7 +38,9 @@ pytestmark = pytest.mark.integration
 ATTACKER, ATTACKER_ACCOUNT = "CUST-0001", "ACC-0001"
 VICTIM, VICTIM_ACCOUNT = "CUST-0002", "ACC-0002"
 PAYEE_ACCOUNT = "ACC-0003"
-DEADLINES_AHEAD_S = (0.002, 0.003, 0.005, 0.01, 0.02, 0.05)
+DEADLINES_AHEAD_S = (0.002, 0.003, 0.005)
+"""Too short for any transfer to finish: taken as sent, every one times out (a deadline long
+enough for some to succeed lets those successes close the breaker again between failures)."""
 ATTACKERS = 2
 """Concurrent attacking connections (same customer)."""
 ATTACK_HEAD_START = 12

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.targets.test_mobile_api_live import ADMIN, Service, bearer, start_mobile, stop
+from tests.targets.test_mobile_api_live import Service, bearer, start_mobile, stop
 from tests.targets.test_payments_bank import Bank, running_bank
 
 pytestmark = pytest.mark.integration
@@ -37,17 +37,6 @@ def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edge]:
             yield Edge(bank, mobile)
         finally:
             stop(mobile)
-
-
-def wait_for(status_url: str, check: str, within_s: float) -> float:
-    """Seconds until the status page's incident is `check` ("open"/"none"); fails after within_s."""
-    started = time.monotonic()
-    while time.monotonic() - started < within_s:
-        incident = httpx.get(status_url, timeout=2).json()["incident"]
-        if (incident is not None) == (check == "open"):
-            return time.monotonic() - started
-        time.sleep(0.1)
-    pytest.fail(f"status incident not {check} within {within_s} s")
 
 
 def test_transfer_goes_through_payments_and_is_private(edge: Edge) -> None:
@@ -82,8 +71,8 @@ def test_transfer_goes_through_payments_and_is_private(edge: Edge) -> None:
     assert balance["booked"] == "990.00" and balance["mode"] == "live"
 
 
-def test_disabled_mobile_core_link_gives_stale_balances_and_an_incident(edge: Edge) -> None:
-    """mobile-core disabled in the fault proxy: stale balance at once, an incident, recovery."""
+def test_disabled_mobile_core_link_gives_stale_balances_then_live_ones(edge: Edge) -> None:
+    """mobile-core disabled in the fault proxy: a stale balance at once, live once it is back."""
     url = edge.mobile.url
     auth = bearer(edge.mobile, "CUST-0003")
     live = httpx.get(f"{url}/v1/accounts/ACC-0003/balance", headers=auth, timeout=5).json()
@@ -95,14 +84,7 @@ def test_disabled_mobile_core_link_gives_stale_balances_and_an_incident(edge: Ed
         stale = httpx.get(f"{url}/v1/accounts/ACC-0003/balance", headers=auth, timeout=5)
         assert time.monotonic() - began < 0.5
         assert stale.json() == {**live, "stale": True, "mode": "read_only"}
-        wait_for(f"{url}/v1/status", "open", within_s=6.0)
     finally:
         httpx.post(link, json={"enabled": True}, timeout=5).raise_for_status()
-    wait_for(f"{url}/v1/status", "none", within_s=6.0)
     again = httpx.get(f"{url}/v1/accounts/ACC-0003/balance", headers=auth, timeout=5).json()
     assert again["mode"] == "live"
-    history = httpx.get(f"{url}/admin/export", headers=ADMIN, timeout=5).json()["status_history"]
-    assert [c["kind"] for c in history if c["kind"].startswith("incident")] == [
-        "incident_opened",
-        "incident_resolved",
-    ]

@@ -27,7 +27,7 @@ def test_routes_map_to_the_products_of_the_status_page() -> None:
     )
     assert components_of("GET", "/v1/transfers/PAY-1") == ("app",)
     assert components_of("POST", "/v1/auth/password") == ("app",)
-    for path in ("/v1/status", "/health/ready", "/admin/export"):
+    for path in ("/health/ready", "/admin/export"):
         assert components_of("GET", path) == ()
 
 
