@@ -3,7 +3,8 @@
 Containers and the network carry the labels `bank-chaos.run=<run id>` and
 `bank-chaos.owner=<host>:<pid>:<start>`, which is how `harness doctor` finds what a killed run
 left and tells it from a live run's. Only the fault proxy's API, the
-edge proxy and each service's public and admin ports are published, on 127.0.0.1; the bank's
+edge proxies (every link the customers' load uses: the app, the status page, the contact
+centre) and each service's public and admin ports are published, on 127.0.0.1; the bank's
 tokens go in each container's environment, never its command line. Services reach each
 other only through the fault-proxy container (network alias `faultproxy`), whose proxies
 forward to the services by their network aliases. Process faults are container operations:
@@ -34,6 +35,8 @@ ADMIN_PORT = 8001
 API_PORT = 8474
 FIRST_PROXY_PORT = 10000
 LOOPBACK = "127.0.0.1"
+LOAD = "load"
+"""The client name of the links the customers' load uses (`harness.topology`)."""
 
 
 class DockerRuntime:
@@ -69,9 +72,10 @@ class DockerRuntime:
         self.network = self.client.networks.create(
             f"bankchaos-{short}", driver="bridge", labels=self._labels()
         )
-        host_ports = iter(free_ports(2 * len(SERVICES) + 2))
+        edges = [lk.name for lk in LINKS if lk.client == LOAD]
+        host_ports = iter(free_ports(2 * len(SERVICES) + 1 + len(edges)))
         api = Endpoint(LOOPBACK, next(host_ports))
-        edge = Endpoint(LOOPBACK, next(host_ports))
+        published = {name: Endpoint(LOOPBACK, next(host_ports)) for name in edges}
         internal_proxies = {
             lk.name: Endpoint("faultproxy", FIRST_PROXY_PORT + i) for i, lk in enumerate(LINKS)
         }
@@ -81,7 +85,10 @@ class DockerRuntime:
             ["--host", "0.0.0.0", "--port", str(API_PORT), "--seed", str(config.seed)],
             {
                 f"{API_PORT}/tcp": (LOOPBACK, api.port),
-                f"{internal_proxies['edge-mobile'].port}/tcp": (LOOPBACK, edge.port),
+                **{
+                    f"{internal_proxies[name].port}/tcp": (LOOPBACK, endpoint.port)
+                    for name, endpoint in published.items()
+                },
             },
             short,
         )
@@ -96,7 +103,7 @@ class DockerRuntime:
         self.placement = Placement(
             services=services,
             admin=admin,
-            proxies={**internal_proxies, "edge-mobile": edge},
+            proxies={**internal_proxies, **published},
             proxy_api=api,
             internal_services={s.name: Endpoint(s.name, SERVICE_PORT) for s in SERVICES},
             internal_proxies=internal_proxies,

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from harness.analysis.assessment import analyse_run
@@ -173,6 +174,10 @@ def test_up_in_containers_and_down_stops_it(tmp_path: Path, engine: Any) -> None
         where = bank_location(up)
         login = log_in(where["edge_url"], 2)
         assert login.status_code == 200, login.text
+        for edge in ("edge-status", "edge-contact"):  # the customers' other doors, published too
+            assert where["proxies"][edge].startswith("127.0.0.1:"), where["proxies"]
+        page = httpx.get(f"http://{where['proxies']['edge-status']}/v1/status", timeout=10)
+        assert page.status_code == 200 and page.json()["page"] == "operational", page.text
         assert _owner_pids(engine, "up-") >= {up.pid}
         doctor = subprocess.run(
             [sys.executable, "-m", "harness", "doctor", "--out", str(tmp_path)],
