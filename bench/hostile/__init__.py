@@ -1,0 +1,1 @@
+"""The attacks of `bench/hostile_bank.py`, one concern per module."""
